@@ -1,0 +1,98 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ingestd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ingestd", targets: ["ingestd"]),
+        .executable(name: "ingestctl", targets: ["ingestctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+    ],
+    targets: [
+        // The model: documents, articles, stages, the pipeline, config. No I/O, no C.
+        .target(
+            name: "IngestCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // SQLite store: migrations, batched commits, the queue, the file ledger.
+        .target(
+            name: "IngestStore",
+            dependencies: [
+                "IngestCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Sources that turn what they find into RawDocuments: folders (inotify) now, feeds later.
+        .target(
+            name: "IngestSources",
+            dependencies: [
+                "IngestCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The list of compiled-in stages (one folder per stage under plugins/).
+        .target(
+            name: "IngestStages",
+            dependencies: ["IngestCore"],
+            path: "plugins/all"
+        ),
+        // Wiring: config loading, the pipeline runner, the control API, shutdown.
+        .target(
+            name: "IngestDaemon",
+            dependencies: [
+                "IngestCore", "IngestStore", "IngestSources", "IngestStages",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+            ]
+        ),
+        .executableTarget(
+            name: "ingestd",
+            dependencies: [
+                "IngestDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "ingestctl",
+            dependencies: [
+                "IngestDaemon", "IngestCore", "IngestStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Helpers shared by the test targets: temp folders, process runner, fixtures.
+        .target(
+            name: "IngestTestKit",
+            dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestKit", "IngestStages"]),
+        .testTarget(name: "IngestStoreTests", dependencies: ["IngestStore", "IngestCore", "IngestTestKit"]),
+        .testTarget(name: "IngestSourcesTests", dependencies: ["IngestSources", "IngestCore", "IngestTestKit"]),
+        .testTarget(name: "ingestctlTests", dependencies: ["IngestTestKit", "IngestCore"]),
+        .testTarget(
+            name: "IngestIntegrationTests",
+            dependencies: ["IngestTestKit", "IngestCore", "IngestStore"]
+        ),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,174 @@
+/// A plain reading of HTML: the title and the visible text, block elements as paragraphs.
+///
+/// This is what decoding gives an HTML input so that its article has text even with an empty pipeline.
+/// It does not look for the main content; the clean stage does that with a real parser.
+public enum HTMLText {
+    /// Elements whose content is never text.
+    static let invisible: Set<String> = ["script", "style", "noscript", "template", "svg", "iframe", "object"]
+    /// Elements that end a paragraph.
+    static let blocks: Set<String> = [
+        "p", "div", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table", "section",
+        "article", "header", "footer", "nav", "aside", "main", "blockquote", "pre", "dl", "dt", "dd", "figure",
+        "figcaption", "form", "address", "title", "body", "html",
+    ]
+
+    public static func extract(_ html: String) -> (title: String?, text: String) {
+        var title: String?
+        var firstH1: String?
+        var out = ""
+        var scalars = Array(html.unicodeScalars)
+        scalars.append(" ")
+        var i = 0
+        var skipUntil: String?  // closing tag name of an invisible element
+        var capture: String?
+        var paragraph = ""
+
+        func flush() {
+            let line = collapse(decodeEntities(paragraph))
+            if !line.isEmpty {
+                if !out.isEmpty { out += "\n\n" }
+                out += line
+            }
+            paragraph = ""
+        }
+
+        while i < scalars.count - 1 {
+            let c = scalars[i]
+            if c == "<" {
+                // Comments and doctype.
+                if matches(scalars, i, "<!--") {
+                    i = find(scalars, from: i + 4, "-->").map { $0 + 3 } ?? scalars.count - 1
+                    continue
+                }
+                guard let end = find(scalars, from: i + 1, ">") else {
+                    if skipUntil == nil { paragraph.unicodeScalars.append(c) }
+                    i += 1
+                    continue
+                }
+                let tag = parseTagName(scalars, i + 1, end)
+                i = end + 1
+                guard let tag else { continue }
+                if let waiting = skipUntil {
+                    if tag.closing && tag.name == waiting { skipUntil = nil }
+                    continue
+                }
+                if !tag.closing && invisible.contains(tag.name) {
+                    skipUntil = tag.name
+                    continue
+                }
+                if tag.name == "title" || tag.name == "h1" {
+                    if !tag.closing {
+                        flush()
+                        capture = tag.name
+                    } else if capture == tag.name {
+                        let captured = collapse(decodeEntities(paragraph))
+                        if tag.name == "title" {
+                            if title == nil && !captured.isEmpty { title = captured }
+                            paragraph = ""  // the page title is not part of the text
+                        } else {
+                            if firstH1 == nil && !captured.isEmpty { firstH1 = captured }
+                            flush()
+                        }
+                        capture = nil
+                    }
+                    continue
+                }
+                if blocks.contains(tag.name) { flush() } else { paragraph += " " }
+                continue
+            }
+            if skipUntil == nil { paragraph.unicodeScalars.append(c) }
+            i += 1
+        }
+        flush()
+        return (title ?? firstH1, out)
+    }
+
+    private static func matches(_ s: [Unicode.Scalar], _ at: Int, _ literal: String) -> Bool {
+        var j = at
+        for l in literal.unicodeScalars {
+            guard j < s.count, s[j] == l else { return false }
+            j += 1
+        }
+        return true
+    }
+
+    private static func find(_ s: [Unicode.Scalar], from: Int, _ literal: String) -> Int? {
+        var j = from
+        while j < s.count {
+            if matches(s, j, literal) { return j }
+            j += 1
+        }
+        return nil
+    }
+
+    private static func parseTagName(_ s: [Unicode.Scalar], _ from: Int, _ end: Int) -> (name: String, closing: Bool)? {
+        var j = from
+        var closing = false
+        if j < end && s[j] == "/" {
+            closing = true
+            j += 1
+        }
+        var name = ""
+        while j < end, s[j].properties.isAlphabetic || ("0"..."9").contains(s[j]) {
+            name.unicodeScalars.append(s[j])
+            j += 1
+        }
+        return name.isEmpty ? nil : (name.lowercased(), closing)
+    }
+
+    /// Collapses runs of whitespace to one space and trims the ends.
+    public static func collapse(_ s: String) -> String {
+        var result = ""
+        var pendingSpace = false
+        for c in s.unicodeScalars {
+            if c.properties.isWhitespace {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result += " " }
+                pendingSpace = false
+                result.unicodeScalars.append(c)
+            }
+        }
+        return result
+    }
+
+    static let namedEntities: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "mdash": "—",
+        "ndash": "–", "hellip": "…", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "laquo": "«",
+        "raquo": "»", "copy": "©", "reg": "®", "trade": "™", "euro": "€", "pound": "£", "bull": "•",
+        "middot": "·", "deg": "°", "eacute": "é", "egrave": "è", "aacute": "á", "agrave": "à", "ouml": "ö",
+        "uuml": "ü", "auml": "ä", "szlig": "ß", "ccedil": "ç", "ntilde": "ñ", "iacute": "í", "oacute": "ó",
+        "uacute": "ú", "times": "×", "shy": "",
+    ]
+
+    /// Decodes named (a common set) and numeric character references; leaves unknown ones as they are.
+    public static func decodeEntities(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var result = ""
+        var rest = Substring(s)
+        while let amp = rest.firstIndex(of: "&") {
+            result += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semi = after.prefix(12).firstIndex(of: ";") {
+                let name = after[..<semi]
+                var replacement: String?
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
+                } else if name.hasPrefix("#") {
+                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
+                } else {
+                    replacement = namedEntities[String(name)]
+                }
+                if let replacement {
+                    result += replacement
+                    rest = after[after.index(after: semi)...]
+                    continue
+                }
+            }
+            result += "&"
+            rest = after
+        }
+        result += rest
+        return result
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+
+/// Turns bytes of unknown encoding into valid UTF-8 text, or says why it cannot.
+///
+/// In order: a byte-order mark; a charset declared outside the bytes or inside them (an HTML `<meta>`,
+/// an XML prolog); valid UTF-8; then a detector that chooses between windows-1252, windows-1251 and
+/// KOI8-R from the byte statistics. Binary content (NUL bytes that are not UTF-16, many control bytes)
+/// is refused rather than turned into mojibake.
+public enum TextDecoding {
+    public struct Decoded: Sendable, Equatable {
+        public var text: String
+        /// The charset used, e.g. `utf-8`, `windows-1251`.
+        public var charset: String
+    }
+
+    public static func decode(_ bytes: [UInt8], declared: String? = nil) throws(IngestFailure) -> Decoded {
+        guard !bytes.isEmpty else { throw failure("empty input") }
+        if let decoded = try decodeWithBOM(bytes) { return tidy(decoded) }
+        if let utf16 = sniffUTF16WithoutBOM(bytes) {
+            guard let text = decodeUTF16(bytes, bigEndian: utf16 == "utf-16be") else {
+                throw failure("invalid \(utf16) text")
+            }
+            return tidy(Decoded(text: text, charset: utf16))
+        }
+        if let reason = binaryReason(bytes) { throw failure(reason) }
+
+        let label = (declared ?? sniffDeclaredCharset(bytes)).map(canonicalCharset)
+        if let label, label != "utf-8", let table = SingleByteCharsets.tables[label] {
+            return tidy(Decoded(text: decodeSingleByte(bytes, table: table), charset: label))
+        }
+        // Declared UTF-8, undeclared, or an unknown label: UTF-8 if it is valid, else the detector.
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return tidy(Decoded(text: text, charset: "utf-8"))
+        }
+        let guess = detectSingleByte(bytes)
+        return tidy(Decoded(text: decodeSingleByte(bytes, table: SingleByteCharsets.tables[guess]!), charset: guess))
+    }
+
+    // MARK: byte-order marks and UTF-16
+
+    private static func decodeWithBOM(_ bytes: [UInt8]) throws(IngestFailure) -> Decoded? {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            guard let text = String(validating: bytes.dropFirst(3), as: UTF8.self) else {
+                throw failure("invalid UTF-8 after a UTF-8 byte-order mark")
+            }
+            return Decoded(text: text, charset: "utf-8")
+        }
+        if bytes.starts(with: [0xFF, 0xFE, 0, 0]) || bytes.starts(with: [0, 0, 0xFE, 0xFF]) {
+            let big = bytes[0] == 0
+            guard let text = decodeUTF32(Array(bytes.dropFirst(4)), bigEndian: big) else {
+                throw failure("invalid UTF-32 text")
+            }
+            return Decoded(text: text, charset: big ? "utf-32be" : "utf-32le")
+        }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let big = bytes[0] == 0xFE
+            guard let text = decodeUTF16(Array(bytes.dropFirst(2)), bigEndian: big) else {
+                throw failure("invalid UTF-16 text")
+            }
+            return Decoded(text: text, charset: big ? "utf-16be" : "utf-16le")
+        }
+        return nil
+    }
+
+    /// UTF-16 text of Latin script has a zero in every other byte; that pattern, not a lone NUL, says UTF-16.
+    private static func sniffUTF16WithoutBOM(_ bytes: [UInt8]) -> String? {
+        let sample = bytes.prefix(4096)
+        guard sample.count >= 4, sample.count % 2 == 0 else { return nil }
+        var evenZeros = 0, oddZeros = 0
+        for (i, b) in sample.enumerated() where b == 0 {
+            if i % 2 == 0 { evenZeros += 1 } else { oddZeros += 1 }
+        }
+        let half = sample.count / 2
+        if oddZeros * 10 >= half * 7 && evenZeros * 20 < half { return "utf-16le" }
+        if evenZeros * 10 >= half * 7 && oddZeros * 20 < half { return "utf-16be" }
+        return nil
+    }
+
+    static func decodeUTF16(_ bytes: [UInt8], bigEndian: Bool) -> String? {
+        guard bytes.count % 2 == 0 else { return nil }
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var i = 0
+        while i < bytes.count {
+            let a = UInt16(bytes[i]), b = UInt16(bytes[i + 1])
+            units.append(bigEndian ? (a << 8 | b) : (b << 8 | a))
+            i += 2
+        }
+        return String(validating: units, as: UTF16.self)
+    }
+
+    private static func decodeUTF32(_ bytes: [UInt8], bigEndian: Bool) -> String? {
+        guard bytes.count % 4 == 0 else { return nil }
+        var scalars = String.UnicodeScalarView()
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i..<i + 4].map(UInt32.init)
+            let value = bigEndian ? (b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) : (b[3] << 24 | b[2] << 16 | b[1] << 8 | b[0])
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            scalars.append(scalar)
+            i += 4
+        }
+        return String(scalars)
+    }
+
+    // MARK: binary content
+
+    /// Why the bytes look binary, or `nil` when they look like text.
+    public static func binaryReason(_ bytes: [UInt8]) -> String? {
+        let sample = bytes.prefix(8192)
+        var controls = 0
+        for b in sample {
+            if b == 0 { return "binary content (NUL bytes)" }
+            // Tab, line feed, form feed, carriage return and escape occur in text files.
+            if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0C && b != 0x0D && b != 0x1B { controls += 1 }
+        }
+        if controls * 100 > sample.count * 5 {
+            return "binary content (\(controls) control bytes in the first \(sample.count))"
+        }
+        return nil
+    }
+
+    // MARK: declared charsets
+
+    /// The charset an HTML `<meta>` or an XML prolog declares in the first kilobyte.
+    static func sniffDeclaredCharset(_ bytes: [UInt8]) -> String? {
+        let head = String(decoding: bytes.prefix(1024), as: UTF8.self).lowercased()
+        for marker in ["charset=", "encoding="] {
+            var searchStart = head.startIndex
+            while let range = head.range(of: marker, range: searchStart..<head.endIndex) {
+                searchStart = range.upperBound
+                var value = head[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }
+                value = value.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+                if !value.isEmpty { return String(value) }
+            }
+        }
+        return nil
+    }
+
+    /// Maps the many labels of a charset to one name. ISO-8859-1 and ASCII are read as windows-1252, as
+    /// browsers do: real "Latin-1" text uses its 0x80–0x9F bytes for quotes and dashes.
+    public static func canonicalCharset(_ label: String) -> String {
+        let l = label.lowercased().trimming(" \"'")
+        switch l {
+        case "utf8", "utf-8", "unicode-1-1-utf-8": return "utf-8"
+        case "us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "cp1252", "windows-1252",
+            "x-cp1252", "cp819", "iso_8859-1":
+            return "windows-1252"
+        case "windows-1251", "cp1251", "x-cp1251": return "windows-1251"
+        case "koi8-r", "koi8r", "koi8", "cskoi8r": return "koi8-r"
+        case "iso-8859-2", "iso8859-2", "latin2", "l2": return "iso-8859-2"
+        case "iso-8859-15", "iso8859-15", "latin9", "l9": return "iso-8859-15"
+        case "windows-1250", "cp1250", "x-cp1250": return "windows-1250"
+        default: return l
+        }
+    }
+
+    // MARK: the single-byte detector
+
+    /// Chooses windows-1252, windows-1251 or KOI8-R. Russian text is mostly high bytes, and mostly
+    /// lowercase: windows-1251 puts lowercase Cyrillic at 0xE0–0xFF, KOI8-R at 0xC0–0xDF. Western text has
+    /// few high bytes among many ASCII letters.
+    static func detectSingleByte(_ bytes: [UInt8]) -> String {
+        var asciiLetters = 0, high = 0, c0to_df = 0, e0to_ff = 0
+        for b in bytes {
+            if (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) { asciiLetters += 1 }
+            if b >= 0xC0 {
+                high += 1
+                if b >= 0xE0 { e0to_ff += 1 } else { c0to_df += 1 }
+            }
+        }
+        guard high > asciiLetters else { return "windows-1252" }
+        return e0to_ff >= c0to_df ? "windows-1251" : "koi8-r"
+    }
+
+    static func decodeSingleByte(_ bytes: [UInt8], table: [UInt32]) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.reserveCapacity(bytes.count)
+        for b in bytes {
+            if b < 0x80 {
+                scalars.append(Unicode.Scalar(b))
+            } else {
+                var value = table[Int(b) - 0x80]
+                // A byte the charset leaves undefined keeps its Latin-1 meaning rather than vanishing.
+                if value == 0xFFFD { value = UInt32(b) }
+                scalars.append(Unicode.Scalar(value)!)
+            }
+        }
+        return String(scalars)
+    }
+
+    // MARK: tidying
+
+    /// Line ends become `\n`; NUL and other control characters (except tab and line feed) go: they have no
+    /// place in text and break consumers.
+    private static func tidy(_ decoded: Decoded) -> Decoded {
+        var scalars = String.UnicodeScalarView()
+        var previousCR = false
+        for s in decoded.text.unicodeScalars {
+            if s == "\r" {
+                scalars.append("\n")
+                previousCR = true
+                continue
+            }
+            defer { previousCR = false }
+            if s == "\n" && previousCR { continue }
+            if s == "\u{FEFF}" { continue }
+            if s.value < 0x20 && s != "\n" && s != "\t" { continue }
+            if s.value >= 0x7F && s.value < 0xA0 { continue }
+            scalars.append(s)
+        }
+        return Decoded(text: String(scalars), charset: decoded.charset)
+    }
+
+    private static func failure(_ reason: String) -> IngestFailure {
+        IngestFailure(stage: "decode", reason: reason, retryable: false)
+    }
+}
+
+extension StringProtocol {
+    /// `self` without the given characters at either end.
+    func trimming(_ set: String) -> String {
+        let chars = Set(set)
+        var s = Substring(self)
+        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
+        while let l = s.last, chars.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}
