@@ -25,11 +25,12 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // SQLite store: migrations, batched commits, the queue, the file ledger.
         .target(
             name: "IngestStore",
             dependencies: [
-                "IngestCore",
+                "IngestCore", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

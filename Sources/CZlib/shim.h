@@ -1,0 +1,2 @@
+// zlib, for keeping raw inputs compressed in the store.
+#include <zlib.h>
