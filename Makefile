@@ -1,0 +1,38 @@
+# ingestd — the two commands a new machine needs are `make run` and `make test`; each installs what it
+# needs first. Debian packages the build links against:
+APT_PACKAGES := libsqlite3-dev zlib1g-dev
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build release run test bench clean
+
+# Installs the missing -dev packages (asks apt only when one is missing).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# The daemon in the foreground on its embedded defaults: ./var/ingestd.db, inbox ./var/inbox,
+# control socket ./var/control.sock. Ctrl-C stops it cleanly.
+run: build
+	./.build/debug/ingestd
+
+# Every test: unit tests, the CLI tests and the integration tests that run the real binaries.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Benchmarks on a release build; results go to BENCHMARKS.md by hand, with the machine.
+bench: release
+	python3 scripts/bench.py --build-dir .build/release
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,115 @@
+public import Foundation
+public import IngestCore
+public import IngestStore
+
+/// The control API's version, sent as the `Ingestd-Api` header on every response. `ingestctl` refuses to
+/// talk to a daemon that speaks another one.
+public enum ControlAPI {
+    public static let version = "1"
+    public static let header = "Ingestd-Api"
+    public static let ingestdVersion = "0.1.0"
+
+    /// JSON as the API writes it: ISO 8601 dates, sorted keys (stable for tests and diffs).
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+}
+
+/// `GET /v1/status`.
+public struct StatusReport: Sendable, Codable, Equatable {
+    public var version: String
+    public var pid: Int32
+    public var startedAt: Date
+    public var uptimeSecs: Int
+    public var config: String
+    public var database: String
+    public var pipeline: [String]
+    public var sources: [SourceStatus]
+    public var stages: [StageCounts]
+    public var queues: [QueueStats]
+    public var articlesLastMinute: Int
+    public var enqueuedSinceStart: Int
+    public var droppedSinceStart: Int
+    public var lastStoreError: String?
+}
+
+/// `POST /v1/queue/claim`.
+public struct ClaimRequest: Sendable, Codable {
+    public var queue: String
+    public var consumer: String
+    public var limit: Int
+    public var leaseSecs: Int?
+
+    public init(queue: String, consumer: String, limit: Int, leaseSecs: Int?) {
+        self.queue = queue
+        self.consumer = consumer
+        self.limit = limit
+        self.leaseSecs = leaseSecs
+    }
+}
+
+/// `POST /v1/queue/ack`.
+public struct AckRequest: Sendable, Codable {
+    public var ids: [Int64]
+    public var consumer: String
+
+    public init(ids: [Int64], consumer: String) {
+        self.ids = ids
+        self.consumer = consumer
+    }
+}
+
+/// `POST /v1/queue/ack` answer.
+public struct AckResponse: Sendable, Codable {
+    public var acknowledged: [Int64]
+    public var notLeased: [Int64]
+
+    public init(acknowledged: [Int64], notLeased: [Int64]) {
+        self.acknowledged = acknowledged
+        self.notLeased = notLeased
+    }
+}
+
+/// `POST /v1/queue/nack`.
+public struct NackRequest: Sendable, Codable {
+    public var id: Int64
+    public var consumer: String
+    public var error: String
+    public var retryAfterSecs: Int?
+
+    public init(id: Int64, consumer: String, error: String, retryAfterSecs: Int?) {
+        self.id = id
+        self.consumer = consumer
+        self.error = error
+        self.retryAfterSecs = retryAfterSecs
+    }
+}
+
+/// `POST /v1/queue/nack` answer: the row's new state, `null` when it was not leased to the consumer.
+public struct NackResponse: Sendable, Codable {
+    public var id: Int64
+    public var state: QueueState?
+
+    public init(id: Int64, state: QueueState?) {
+        self.id = id
+        self.state = state
+    }
+}
+
+/// Any error answer.
+public struct ErrorResponse: Sendable, Codable {
+    public var error: String
+
+    public init(error: String) {
+        self.error = error
+    }
+}

@@ -1,0 +1,99 @@
+public import Foundation
+public import IngestCore
+import IngestSources
+import IngestStore
+public import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Builds the store, the pipeline runner, the sources and the control server from a configuration and
+/// runs them as one service group until SIGTERM or SIGINT.
+///
+/// Shutdown order is the reverse of start: sources stop taking new files, then the control API closes,
+/// then the pipeline finishes what is in flight and commits it. Nothing is acknowledged before its commit.
+public final class Daemon: Sendable {
+    private let configuration: IngestConfiguration
+    private let pipeline: Pipeline
+    private let logger: Logger
+
+    public init(configuration: IngestConfiguration, pipeline: Pipeline, logger: Logger) {
+        self.configuration = configuration
+        self.pipeline = pipeline
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let startedAt = Date()
+        let notifier = SystemdNotifier()
+        let socketPath = configuration.daemon.controlSocket
+        try ControlServer.prepare(path: socketPath)
+
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(path: configuration.store.path, queue: configuration.queue, keepRaw: configuration.store.keepRaw)
+        } catch {
+            throw DaemonError.store(error.description)
+        }
+        let runner = PipelineRunner(
+            pipeline: pipeline, store: store, storeConfiguration: configuration.store,
+            workers: configuration.daemon.workers, logger: logger)
+        let folders = configuration.folders.map { FolderSource(configuration: $0, sink: runner, logger: logger) }
+
+        let config = configuration
+        let pipelineNames = pipeline.names
+        let status: @Sendable () -> StatusReport = {
+            let snapshot = runner.stats.snapshot()
+            return StatusReport(
+                version: ControlAPI.ingestdVersion, pid: getpid(), startedAt: startedAt,
+                uptimeSecs: Int(Date().timeIntervalSince(startedAt)), config: config.origin,
+                database: config.store.path, pipeline: pipelineNames, sources: folders.map { $0.status() },
+                stages: snapshot.stages, queues: (try? store.queueStats()) ?? [],
+                articlesLastMinute: snapshot.articlesLastMinute, enqueuedSinceStart: snapshot.enqueued,
+                droppedSinceStart: snapshot.dropped, lastStoreError: snapshot.lastStoreError)
+        }
+        let control = ControlServer(path: socketPath, store: store, status: status, logger: logger)
+        let heartbeat = Heartbeat(notifier: notifier, status: status, logger: logger)
+
+        // Started in this order, stopped in reverse: sources first, the pipeline last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: runner), .init(service: control), .init(service: heartbeat),
+        ]
+        services += folders.map { .init(service: $0) }
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info(
+            "ingestd started",
+            metadata: ["config": "\(configuration.origin)", "database": "\(configuration.store.path)",
+                       "socket": "\(socketPath)", "pipeline": "\(pipeline.names)"])
+        try await group.run()
+        notifier.notify("STATUS=stopped")
+        logger.info("ingestd stopped")
+    }
+}
+
+/// Tells systemd the daemon is ready once the services run, and keeps its status line fresh. Sends
+/// STOPPING=1 when the shutdown begins. It sleeps between updates; nothing polls.
+struct Heartbeat: Service {
+    let notifier: SystemdNotifier
+    let status: @Sendable () -> StatusReport
+    let logger: Logger
+
+    func run() async throws {
+        try? await Task.sleep(for: .milliseconds(100))
+        notifier.notify("READY=1\nSTATUS=\(summary())")
+        try? await cancelOnGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(10))
+                notifier.notify("WATCHDOG=1\nSTATUS=\(summary())")
+            }
+        }
+        notifier.notify("STOPPING=1")
+    }
+
+    private func summary() -> String {
+        let s = status()
+        let depth = s.queues.reduce(0) { $0 + ($1.counts["ready"] ?? 0) }
+        let failing = s.sources.filter { $0.state == "failing" }.count
+        return "\(s.articlesLastMinute) articles/min, queue \(depth) ready, \(failing) failing sources"
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+public import IngestCore
+public import IngestStore
+public import Logging
+public import ServiceLifecycle
+
+/// Takes documents from the sources, decodes them, runs each article through the pipeline, and commits
+/// what comes out in batches, acknowledging each document's receipt only after its commit.
+///
+/// Work is bounded: ``submit(_:)`` waits while the input buffer is full. On graceful shutdown the runner
+/// stops taking documents, finishes the ones it has, commits them and returns.
+public final class PipelineRunner: Service, DocumentSink {
+    private let pipeline: Pipeline
+    private let store: any ArticleStore
+    private let storeConfiguration: StoreConfiguration
+    private let workers: Int
+    private let logger: Logger
+    let stats: RuntimeStats
+    private let input: BoundedBuffer<RawDocument>
+    private let commits: BoundedBuffer<PendingCommit>
+
+    private struct PendingCommit: Sendable {
+        var entry: CommitEntry
+        var receipt: any Receipt
+        var trace: [[TraceEntry]]
+    }
+
+    public init(pipeline: Pipeline, store: any ArticleStore, storeConfiguration: StoreConfiguration, workers: Int, logger: Logger) {
+        self.pipeline = pipeline
+        self.store = store
+        self.storeConfiguration = storeConfiguration
+        self.workers = workers
+        self.logger = logger
+        self.stats = RuntimeStats(stageNames: pipeline.names)
+        self.input = BoundedBuffer(capacity: max(16, workers * 8))
+        self.commits = BoundedBuffer(capacity: storeConfiguration.batchSize * 2)
+    }
+
+    public func submit(_ document: RawDocument) async {
+        if !(await input.send(document)) {
+            // Shutting down: the source keeps the document and offers it again at the next start.
+            await document.receipt.release()
+        }
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.runCommitter() }
+                await withTaskGroup(of: Void.self) { workerGroup in
+                    for _ in 0..<workers {
+                        workerGroup.addTask {
+                            while let document = await self.input.receive() {
+                                await self.process(document)
+                            }
+                        }
+                    }
+                }
+                // Every worker has finished: what they produced is in `commits`; let the committer drain it.
+                commits.finish()
+            }
+        } onGracefulShutdown: {
+            self.input.finish()
+        }
+    }
+
+    // MARK: processing
+
+    private func process(_ document: RawDocument) async {
+        let articles: [Article]
+        do {
+            articles = try DocumentDecoder.decode(document)
+            stats.recordDecode(ok: true)
+        } catch {
+            stats.recordDecode(ok: false)
+            await fail(document, error)
+            return
+        }
+        var outcomes: [ArticleOutcome] = []
+        var traces: [[TraceEntry]] = []
+        for article in articles {
+            var attempt = 0
+            while true {
+                let result = await pipeline.run(article, logger: logger)
+                switch result {
+                case .completed(let done):
+                    outcomes.append(ArticleOutcome(article: done))
+                case .dropped(let dropped, let stage, let reason):
+                    outcomes.append(ArticleOutcome(article: dropped, drop: .init(stage: stage, reason: reason)))
+                case .failed(let failed, let stage, let error):
+                    stats.record(trace: failed.trace)
+                    if error.disposition == .retry && attempt < 3 {
+                        attempt += 1
+                        try? await Task.sleep(for: .seconds(1 << attempt))
+                        continue
+                    }
+                    // One article failing fails its whole document: nothing of it is half-ingested.
+                    let failure = IngestFailure(stage: stage, reason: error.message, retryable: error.disposition == .retry)
+                    await fail(document, failure)
+                    return
+                }
+                traces.append(result.article.trace)
+                break
+            }
+        }
+        let entry = CommitEntry(
+            ledgerKey: document.origin.ledgerKey, source: document.origin.source, location: document.origin.location,
+            raw: storeConfiguration.keepRaw ? document.bytes : nil, format: articles.first?.format,
+            outcomes: outcomes)
+        if !(await commits.send(PendingCommit(entry: entry, receipt: document.receipt, trace: traces))) {
+            await document.receipt.release()
+        }
+    }
+
+    private func fail(_ document: RawDocument, _ failure: IngestFailure) async {
+        logger.warning(
+            "input failed",
+            metadata: ["source": "\(document.origin.source)", "location": "\(document.origin.location)",
+                       "stage": "\(failure.stage)", "reason": "\(failure.reason)"])
+        do {
+            try store.recordFailure(
+                ledgerKey: document.origin.ledgerKey, source: document.origin.source,
+                location: document.origin.location, failure: failure)
+        } catch {
+            logger.error("cannot record failure", metadata: ["error": "\(error)"])
+        }
+        await document.receipt.reject(failure)
+    }
+
+    // MARK: committing
+
+    private func runCommitter() async {
+        let delay = storeConfiguration.batchDelayMillis
+        while let first = await commits.receive() {
+            var batch = [first]
+            func gather() {
+                while batch.count < storeConfiguration.batchSize, let next = commits.tryReceive() { batch.append(next) }
+            }
+            gather()
+            // A short wait lets a burst share one transaction; an idle daemon pays only this much latency.
+            if batch.count < storeConfiguration.batchSize && delay > 0 {
+                try? await Task.sleep(for: .milliseconds(delay))
+                gather()
+            }
+            await commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [PendingCommit]) async {
+        var backoff = Duration.milliseconds(250)
+        for attempt in 1...6 {
+            do {
+                let results = try store.commit(batch.map(\.entry))
+                for (pending, result) in zip(batch, results) {
+                    if !result.alreadyIngested { pending.trace.forEach(stats.record(trace:)) }
+                    stats.recordCommit(enqueued: result.enqueued, dropped: result.dropped, alreadyIngested: result.alreadyIngested)
+                    await pending.receipt.acknowledge(
+                        IngestSummary(enqueued: result.enqueued, dropped: result.dropped, alreadyIngested: result.alreadyIngested))
+                }
+                return
+            } catch {
+                stats.recordStoreError(error.description)
+                logger.error("commit failed", metadata: ["error": "\(error)", "batch": "\(batch.count)", "attempt": "\(attempt)"])
+                if !error.retryable {
+                    if batch.count > 1 {
+                        // Find the one entry the store refuses; commit the others.
+                        for pending in batch { await commit([pending]) }
+                    } else if let pending = batch.first {
+                        let failure = IngestFailure(stage: "store", reason: error.message, retryable: false)
+                        try? store.recordFailure(
+                            ledgerKey: pending.entry.ledgerKey, source: pending.entry.source,
+                            location: pending.entry.location, failure: failure)
+                        await pending.receipt.reject(failure)
+                    }
+                    return
+                }
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(10))
+            }
+        }
+        // The store stayed unavailable: give the documents back; their sources offer them again later.
+        for pending in batch { await pending.receipt.release() }
+    }
+}

@@ -1,0 +1,53 @@
+public import Foundation
+
+/// A fresh directory under the system temp folder, removed with ``remove()``.
+public struct TemporaryDirectory: Sendable {
+    public let path: String
+
+    public init(_ prefix: String = "ingestd-test") throws {
+        let base = FileManager.default.temporaryDirectory.path
+        path = "\(base)/\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
+
+    /// Writes `contents` to `name` inside the directory, creating folders on the way.
+    @discardableResult
+    public func write(_ name: String, _ contents: String) throws -> String {
+        try write(name, Data(contents.utf8))
+    }
+
+    @discardableResult
+    public func write(_ name: String, _ data: Data) throws -> String {
+        let target = file(name)
+        try FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: target))
+        return target
+    }
+
+    /// Names of the regular files directly inside `subfolder` (not recursive), sorted.
+    public func files(in subfolder: String = "") -> [String] {
+        let dir = subfolder.isEmpty ? path : file(subfolder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { name in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: "\(dir)/\(name)", isDirectory: &isDir) && !isDir.boolValue
+        }.sorted()
+    }
+
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
+public func waitUntil(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try condition()
+}

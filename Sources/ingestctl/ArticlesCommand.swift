@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import IngestCore
+import IngestDaemon
+import IngestStore
+
+struct Articles: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Look up stored articles.", subcommands: [Show.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An article's fields, queue row and stage trace.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The article id.") var id: Int64
+
+        func run() throws {
+            let stored: StoredArticle
+            switch try connection.connect() {
+            case .daemon(let client):
+                stored = try connection.call(client, "GET", "/v1/articles/\(id)", as: StoredArticle.self)
+            case .database(let store):
+                guard let found = try store.article(id: id) else { throw CLIError("no article \(id)") }
+                stored = found
+            }
+            if connection.wantsJSON { return try printJSONLine(stored) }
+            let a = stored.article
+            var fields: [(String, String)] = [
+                ("id", "\(a.id.map(String.init) ?? "-")"), ("status", stored.status), ("title", a.title ?? "-"),
+                ("url", a.url ?? "-"), ("published", a.published ?? "-"), ("authors", a.authors.isEmpty ? "-" : a.authors.joined(separator: ", ")),
+                ("language", a.language ?? "-"), ("format", a.format.rawValue), ("source", a.origin.source),
+                ("location", a.origin.location), ("received", iso(a.origin.receivedAt)), ("committed", iso(stored.committedAt)),
+            ]
+            if let stage = stored.dropStage { fields.append(("dropped by", "\(stage): \(stored.dropReason ?? "")")) }
+            if let q = stored.queueItem {
+                fields.append(("queue", "\(q.queue) row \(q.id): \(q.state.rawValue), \(q.attempts) attempts\(q.lastError.map { ", last error: \($0)" } ?? "")"))
+            }
+            if !a.labels.isEmpty { fields.append(("labels", a.labels.map { "\($0.name) \(String(format: "%.2f", $0.score))" }.joined(separator: ", "))) }
+            if !a.keywords.isEmpty { fields.append(("keywords", a.keywords.joined(separator: ", "))) }
+            for (k, v) in a.fields.sorted(by: { $0.key < $1.key }) { fields.append(("field \(k)", v)) }
+            let width = fields.map(\.0.count).max() ?? 0
+            for (k, v) in fields { print("\(k.padding(toLength: width, withPad: " ", startingAt: 0))  \(v)") }
+            print("\nTRACE")
+            if a.trace.isEmpty { print("(no stages)") }
+            printTable(["STAGE", "OUTCOME", "MICROS", "DETAIL"], a.trace.map { [$0.stage, $0.outcome.rawValue, "\($0.micros)", $0.detail ?? "-"] })
+            print("\nTEXT")
+            print(a.text)
+        }
+    }
+}

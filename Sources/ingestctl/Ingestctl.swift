@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The operator's control CLI. Each subcommand lives in its own file.
+@main
+struct Ingestctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingestctl",
+        abstract: "Shows ingestd's status and drives it: the queue, articles, dry runs, config checks.",
+        version: "0.1.0",
+        subcommands: [Status.self, Queue.self, Articles.self, Run.self, Validate.self])
+}
