@@ -1,0 +1,122 @@
+import Foundation
+import IngestTestKit
+import Testing
+
+/// The repository root, for the shipped config.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+func ingestctl(_ arguments: [String], stdin: String? = nil, in directory: String? = nil) throws -> ProcessResult {
+    try runProcess(Executables.path("ingestctl"), arguments, stdin: stdin, currentDirectory: directory)
+}
+
+@Suite("ingestctl command lines")
+struct IngestctlTests {
+    @Test("validate lists every problem with its key path and exits 2")
+    func validateProblems() throws {
+        let dir = try TemporaryDirectory("ctl")
+        defer { dir.remove() }
+        let config = try dir.write("bad.toml", """
+            [daemon]
+            workers = 100
+            [store]
+            batch_size = "many"
+            [pipeline]
+            stages = ["sharpen"]
+            [surprise]
+            x = 1
+            """)
+        let result = try ingestctl(["validate", "--config", config])
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+            invalid configuration (4 problems):
+              - daemon.workers: 100 is out of range 1…64
+              - store.batch_size: expected an integer, found string
+              - pipeline.stages[0]: unknown stage 'sharpen' (none are compiled in yet)
+              - surprise: unknown key
+
+            """)
+    }
+
+    @Test("the shipped etc/ingestd.toml is valid")
+    func shippedConfig() throws {
+        let result = try ingestctl(["validate", "--config", "\(repositoryRoot)/etc/ingestd.toml"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "configuration OK (\(repositoryRoot)/etc/ingestd.toml); pipeline: (empty)\n")
+    }
+
+    @Test("a TOML syntax error names the file, line and column")
+    func syntaxError() throws {
+        let dir = try TemporaryDirectory("ctl")
+        defer { dir.remove() }
+        let config = try dir.write("broken.toml", "[daemon\nworkers = 2\n")
+        let result = try ingestctl(["validate", "--config", config])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("invalid configuration (1 problem):\n  - \(config): line 1"))
+    }
+
+    @Test("run prints what the pipeline makes of a file and stores nothing")
+    func runDry() throws {
+        let dir = try TemporaryDirectory("ctl")
+        defer { dir.remove() }
+        let file = try dir.write("story.txt", "Harbour reopens after storm\n\nShips sailed again on Friday.\n")
+        let result = try ingestctl(["run", file, "--json"], in: dir.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Line: Decodable {
+            var file: String
+            var outcome: String
+            struct A: Decodable { var title: String?; var text: String; var format: String }
+            var article: A
+        }
+        let line = try JSONDecoder().decode(Line.self, from: Data(result.stdout.utf8))
+        #expect(line.outcome == "enqueue")
+        #expect(line.article.title == "Harbour reopens after storm")
+        #expect(line.article.text == "Ships sailed again on Friday.")
+        #expect(line.article.format == "text")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("var")), "run must not create a database")
+    }
+
+    @Test("run reports a bad file on stderr and exits non-zero")
+    func runBadFile() throws {
+        let dir = try TemporaryDirectory("ctl")
+        defer { dir.remove() }
+        let file = try dir.write("bad.json", "{\"title\": ")
+        let result = try ingestctl(["run", file], in: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("ingestctl: \(file): decode: invalid JSON"))
+    }
+
+    @Test("with no daemon and no database, status says so clearly")
+    func noDaemonNoDatabase() throws {
+        let dir = try TemporaryDirectory("ctl")
+        defer { dir.remove() }
+        let result = try ingestctl(["status"], in: dir.path)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("ingestd is not running (no answer on var/control.sock); reading the database directly"))
+        #expect(result.stderr.contains("does not exist"))
+    }
+
+    @Test("bad arguments are refused with a usage message", arguments: [
+        (["queue", "peek", "--state", "lost"], "--state must be one of ready, leased, done, dead"),
+        (["queue", "claim", "--limit", "0"], "--limit must be within 1…10000"),
+        (["queue", "ack", "abc"], "'abc' is not a queue row id"),
+    ])
+    func badArguments(arguments: [String], message: String) throws {
+        let dir = try TemporaryDirectory("ctl")
+        defer { dir.remove() }
+        let result = try ingestctl(arguments, in: dir.path)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message))
+    }
+
+    @Test("a socket that is not ingestd's is named as such")
+    func wrongPeer() throws {
+        let dir = try TemporaryDirectory("ctl")
+        defer { dir.remove() }
+        // A plain file where the socket should be: connecting fails with a clear message, not a hang.
+        try dir.write("var/control.sock", "not a socket")
+        let result = try ingestctl(["queue", "stats", "--socket", dir.file("var/control.sock")], in: dir.path)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("control.sock"))
+    }
+}
