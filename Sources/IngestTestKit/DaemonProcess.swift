@@ -88,5 +88,6 @@ public final class DaemonProcess: @unchecked Sendable {
 
 public struct DaemonProcessError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

@@ -1,0 +1,149 @@
+import GRDB
+
+/// The SQLite schema, as named, ordered, append-only migrations registered in one place.
+///
+/// - Important: Never edit a migration that has shipped: databases in the field already ran it. Change the
+///   schema by appending a new migration at the end of ``migrator``. The `queueItem` table is a contract
+///   with consumers (they may read it with SQL), so a migration that changes it is a breaking change.
+///
+/// Migrations spell out their SQL instead of using the record types: a migration describes the schema at
+/// one point in history, and the record types follow only the latest schema.
+enum StoreMigrations {
+    /// Articles, the queue, the input ledger and the raw inputs.
+    static let v1 = "v1-articles-queue-ledger"
+
+    /// Every migration this build knows, in order. Each runs in its own transaction.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(v1) { db in
+            try db.execute(sql: v1Schema)
+        }
+        return migrator
+    }
+
+    /// Migrates the database to the latest schema, or to `target` (tests use it to stop at a named step).
+    ///
+    /// Refuses a database that applied migrations this build does not know: it was written by a newer
+    /// ingestd, and this one could corrupt data it does not understand.
+    static func migrate(_ writer: any DatabaseWriter, upTo target: String? = nil) throws(StoreError) {
+        let migrator = self.migrator
+        do {
+            let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
+            let unknown = applied.subtracting(migrator.migrations).sorted()
+            if !unknown.isEmpty {
+                throw StoreError(
+                    operation: "open",
+                    message: "the database was written by a newer ingestd (unknown migrations: "
+                        + unknown.joined(separator: ", ") + "); upgrade ingestd to use it",
+                    retryable: false)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(wrapping: error, operation: "open: read migrations")
+        }
+        do {
+            try run(migrator, writer, upTo: target)
+        } catch {
+            // Two processes opening a new database at once both see it unmigrated; the slower one fails
+            // creating a table the faster one just created. Once the faster one committed, a second pass
+            // finds the migration applied and has nothing to do.
+            do {
+                try run(migrator, writer, upTo: target)
+            } catch {
+                throw StoreError(wrapping: error, operation: "open: migrate")
+            }
+        }
+    }
+
+    private static func run(_ migrator: DatabaseMigrator, _ writer: any DatabaseWriter, upTo target: String?) throws {
+        if let target {
+            try migrator.migrate(writer, upTo: target)
+        } else {
+            try migrator.migrate(writer)
+        }
+    }
+
+    // Times are REAL unix seconds: the drop-to-queue latency is measured from `queueItem.createdAt`, and a
+    // REAL keeps sub-millisecond precision where GRDB's default text dates keep milliseconds.
+    // AUTOINCREMENT keeps ids from ever being reused: consumers hold queue ids across a claim and an ack.
+    private static let v1Schema = """
+        CREATE TABLE rawInput (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            format TEXT,
+            size INTEGER NOT NULL CHECK (size >= 0),
+            compression TEXT NOT NULL CHECK (compression IN ('zlib', 'none')),
+            data BLOB NOT NULL
+        );
+        CREATE INDEX rawInput_sha256 ON rawInput(sha256);
+
+        CREATE TABLE article (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            status TEXT NOT NULL CHECK (status IN ('queued', 'dropped')),
+            dropStage TEXT,
+            dropReason TEXT,
+            title TEXT,
+            text TEXT NOT NULL,
+            html TEXT,
+            url TEXT,
+            published TEXT,
+            publishedAt REAL,
+            authors TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(authors)),
+            language TEXT,
+            keywords TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(keywords)),
+            entities TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(entities)),
+            labels TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(labels)),
+            -- No foreign key: a dedupe stage may point at an article that was pruned since, and that must
+            -- not fail the whole batch.
+            duplicateOf INTEGER,
+            fields TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(fields)),
+            source TEXT NOT NULL,
+            originKind TEXT NOT NULL CHECK (originKind IN ('folder', 'feed', 'cli')),
+            location TEXT NOT NULL,
+            ledgerKey TEXT,
+            receivedAt REAL NOT NULL,
+            -- No CHECK on format: new input formats should not need a table rebuild.
+            format TEXT NOT NULL,
+            trace TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(trace)),
+            contentHash TEXT NOT NULL CHECK (length(contentHash) = 64),
+            rawInputId INTEGER REFERENCES rawInput(id) ON DELETE SET NULL,
+            committedAt REAL NOT NULL,
+            CHECK ((status = 'queued' AND dropStage IS NULL AND dropReason IS NULL)
+                OR (status = 'dropped' AND dropStage IS NOT NULL AND dropReason IS NOT NULL))
+        );
+        CREATE INDEX article_contentHash ON article(contentHash);
+        CREATE INDEX article_rawInputId ON article(rawInputId);
+
+        CREATE TABLE queueItem (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            articleId INTEGER NOT NULL UNIQUE REFERENCES article(id) ON DELETE CASCADE,
+            queue TEXT NOT NULL CHECK (queue <> ''),
+            state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready', 'leased', 'done', 'dead')),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            availableAt REAL NOT NULL,
+            leaseOwner TEXT,
+            leaseExpiresAt REAL,
+            lastError TEXT,
+            createdAt REAL NOT NULL,
+            updatedAt REAL NOT NULL,
+            CHECK (state <> 'leased' OR (leaseOwner IS NOT NULL AND leaseExpiresAt IS NOT NULL))
+        );
+        -- Claiming reads ready rows of one queue whose time has come, and expired leases of that queue.
+        CREATE INDEX queueItem_claim ON queueItem(queue, state, availableAt);
+
+        CREATE TABLE inputLedger (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            -- NULL for inputs without a ledger (one-shot ingests); NULLs never collide in a UNIQUE column.
+            ledgerKey TEXT UNIQUE,
+            source TEXT NOT NULL,
+            location TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('ingested', 'failed')),
+            articleCount INTEGER NOT NULL DEFAULT 0 CHECK (articleCount >= 0),
+            reason TEXT,
+            at REAL NOT NULL,
+            CHECK (outcome = 'ingested' OR reason IS NOT NULL)
+        );
+        CREATE INDEX inputLedger_outcome_at ON inputLedger(outcome, at);
+        """
+}

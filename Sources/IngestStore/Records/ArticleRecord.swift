@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import IngestCore
+
+/// A row of `article`: one article as the pipeline left it, enqueued or dropped.
+///
+/// Arrays, dictionaries and the trace are JSON text (SQLite's JSON functions can read them); times are
+/// REAL unix seconds. This type is the only code that knows the table's columns.
+struct ArticleRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "article"
+
+    enum Status: String {
+        case queued, dropped
+    }
+
+    var id: Int64?
+    var status: String
+    var dropStage: String?
+    var dropReason: String?
+    var title: String?
+    var text: String
+    var html: String?
+    var url: String?
+    var published: String?
+    var publishedAt: Double?
+    var authors: String
+    var language: String?
+    var keywords: String
+    var entities: String
+    var labels: String
+    var duplicateOf: Int64?
+    var fields: String
+    var source: String
+    var originKind: String
+    var location: String
+    var ledgerKey: String?
+    var receivedAt: Double
+    var format: String
+    var trace: String
+    var contentHash: String
+    var rawInputId: Int64?
+    var committedAt: Double
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    /// The row for `article`, not yet inserted; ``rawInputId`` and ``committedAt`` are set at commit.
+    init(_ article: Article, drop: ArticleOutcome.Drop?) throws(StoreError) {
+        id = nil
+        status = (drop == nil ? Status.queued : Status.dropped).rawValue
+        dropStage = drop?.stage
+        dropReason = drop?.reason
+        title = article.title
+        text = article.text
+        html = article.html
+        url = article.url
+        published = article.published
+        publishedAt = article.publishedAt?.timeIntervalSince1970
+        authors = try Self.json(article.authors)
+        language = article.language
+        keywords = try Self.json(article.keywords)
+        entities = try Self.json(article.entities)
+        labels = try Self.json(article.labels)
+        duplicateOf = article.duplicateOf
+        fields = try Self.json(article.fields)
+        source = article.origin.source
+        originKind = article.origin.kind.rawValue
+        location = article.origin.location
+        ledgerKey = article.origin.ledgerKey
+        receivedAt = article.origin.receivedAt.timeIntervalSince1970
+        format = article.format.rawValue
+        trace = try Self.json(article.trace)
+        contentHash = IngestCore.SHA256.hex(article.text.utf8)
+        rawInputId = nil
+        committedAt = 0
+    }
+
+    /// The article this row holds, with its id.
+    func article() throws(StoreError) -> Article {
+        guard let kind = Origin.Kind(rawValue: originKind) else { throw corrupt("unknown origin kind \(originKind)") }
+        guard let documentFormat = DocumentFormat(rawValue: format) else { throw corrupt("unknown format \(format)") }
+        let origin = Origin(
+            source: source, kind: kind, location: location, receivedAt: Date(timeIntervalSince1970: receivedAt),
+            ledgerKey: ledgerKey)
+        var article = Article(
+            text: text, title: title, html: html, url: url, published: published,
+            publishedAt: publishedAt.map { Date(timeIntervalSince1970: $0) },
+            authors: try decode([String].self, authors, "authors"),
+            fields: try decode([String: String].self, fields, "fields"),
+            origin: origin, format: documentFormat)
+        article.id = id
+        article.language = language
+        article.keywords = try decode([String].self, keywords, "keywords")
+        article.entities = try decode([Entity].self, entities, "entities")
+        article.labels = try decode([Label].self, labels, "labels")
+        article.duplicateOf = duplicateOf
+        article.trace = try decode([TraceEntry].self, trace, "trace")
+        return article
+    }
+
+    /// The drop, when the article was dropped.
+    var drop: ArticleOutcome.Drop? {
+        guard status == Status.dropped.rawValue, let dropStage, let dropReason else { return nil }
+        return ArticleOutcome.Drop(stage: dropStage, reason: dropReason)
+    }
+
+    /// The rows with these ids, by id.
+    static func fetch(_ db: Database, ids: [Int64]) throws -> [Int64: ArticleRecord] {
+        var byId: [Int64: ArticleRecord] = [:]
+        // Chunks stay well under SQLite's limit on bound parameters.
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            for record in try ArticleRecord.filter(keys: chunk).fetchAll(db) {
+                if let id = record.id { byId[id] = record }
+            }
+        }
+        return byId
+    }
+
+    /// The raw input an article was made from; `nil` when the article is unknown or its input was not kept.
+    static func rawInputId(_ db: Database, articleId: Int64) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT rawInputId FROM article WHERE id = ?", arguments: [articleId])
+    }
+
+    /// All articles stored, and how many of them were dropped.
+    static func counts(_ db: Database) throws -> (total: Int, dropped: Int) {
+        let row = try Row.fetchOne(
+            db,
+            sql: "SELECT COUNT(*) AS total, COALESCE(SUM(status = ?), 0) AS dropped FROM article",
+            arguments: [Status.dropped.rawValue])
+        return (row?["total"] ?? 0, row?["dropped"] ?? 0)
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        // Stable key order keeps equal articles byte-equal in the database.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static func json(_ value: some Encodable) throws(StoreError) -> String {
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            throw StoreError(operation: "encode article", message: "\(error)", retryable: false)
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ text: String, _ column: String) throws(StoreError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw corrupt("\(column) is not valid JSON for \(type): \(error)")
+        }
+    }
+
+    private func corrupt(_ message: String) -> StoreError {
+        StoreError(operation: "read article \(id.map(String.init) ?? "?")", message: message, retryable: false)
+    }
+}

@@ -1,0 +1,340 @@
+public import Foundation
+import GRDB
+public import IngestCore
+
+/// The embedded ``ArticleStore``: one SQLite file in WAL mode, shared by the daemon and any number of
+/// consumers (`ingestctl queue claim`, other programs using SQL).
+///
+/// Every write is one IMMEDIATE transaction, so a writer takes SQLite's write lock before it reads what it
+/// will change; other writers, in this process or another, wait up to ``busyTimeout`` for it. Readers never
+/// wait (WAL).
+///
+/// Semantics beyond the protocol's:
+/// - ``ack(ids:consumer:)`` and ``nack(id:consumer:error:retryAfterSecs:)`` accept a row while it is still
+///   leased to `consumer`, even when the lease expired, as long as no other consumer claimed it since: the
+///   work is done, and accepting spares a duplicate delivery.
+/// - Expired leases that used their last attempt go to `dead` at the next claim on their queue;
+///   ``queueStats()`` shows them as `leased` until then.
+/// - ``queueStats()`` always lists the `default` queue, so an empty database still shows where articles go.
+/// - ``totals()``: `articles` counts every stored article, `dropped` those of them that were dropped.
+public final class SQLiteStore: ArticleStore {
+    /// How long a write waits for another connection's write lock before failing with a retryable error.
+    public static let busyTimeout: TimeInterval = 10
+
+    /// The name of the queue that is always listed by ``queueStats()``.
+    public static let defaultQueue = "default"
+
+    /// The most a nack's backoff grows to: doubling per attempt would otherwise overflow.
+    static let maximumBackoffSecs: Double = 30 * 86_400
+
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+    private let queueConfiguration: QueueConfiguration
+    private let keepRaw: Bool
+    private let clock: @Sendable () -> Date
+
+    /// Opens the database at `path`, creating it (and its folder) when allowed, and migrates it.
+    ///
+    /// - Parameters:
+    ///   - path: The SQLite file.
+    ///   - queue: Lease length, attempts and backoff for the queue operations.
+    ///   - keepRaw: Whether ``commit(_:)`` keeps each input's bytes (compressed) for reprocessing.
+    ///   - createIfMissing: `false` to refuse a missing file instead of creating an empty database; for
+    ///     readers such as `ingestctl status` when the daemon is down, where an empty new file would hide a
+    ///     wrong path.
+    /// - Throws: ``StoreError`` when the file is missing (and may not be created), is not a database, or
+    ///   was migrated by a newer ingestd.
+    public convenience init(
+        path: String, queue: QueueConfiguration = .init(), keepRaw: Bool = true, createIfMissing: Bool = true
+    ) throws(StoreError) {
+        try self.init(path: path, queue: queue, keepRaw: keepRaw, createIfMissing: createIfMissing, clock: { Date() })
+    }
+
+    /// As the public initializer, with the clock every time-dependent operation reads (tests move it).
+    init(
+        path: String, queue: QueueConfiguration, keepRaw: Bool, createIfMissing: Bool,
+        clock: @escaping @Sendable () -> Date
+    ) throws(StoreError) {
+        self.path = path
+        self.queueConfiguration = queue
+        self.keepRaw = keepRaw
+        self.clock = clock
+
+        let fileManager = FileManager.default
+        if !fileManager.fileExists(atPath: path) {
+            guard createIfMissing else {
+                throw StoreError(operation: "open", message: "database \(path) does not exist", retryable: false)
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                do {
+                    try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw StoreError(
+                        operation: "open", message: "cannot create folder \(folder): \(error.localizedDescription)",
+                        retryable: false)
+                }
+            }
+        }
+
+        var configuration = Configuration()
+        configuration.label = "ingestd.store"
+        // Several processes share the file: wait for a writer instead of failing at once.
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        // GRDB enables foreign keys by default; the schema relies on them (cascades, SET NULL), so say so.
+        configuration.foreignKeysEnabled = true
+        // synchronous stays at SQLite's default (FULL): a source moves its file to done/ right after the
+        // commit returns, so the commit must survive a power loss, not only a crash of the process.
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(wrapping: error, operation: "open \(path)")
+        }
+        try StoreMigrations.migrate(pool)
+    }
+
+    // MARK: - Commit and ledger
+
+    public func commit(_ batch: [CommitEntry]) throws(StoreError) -> [CommitResult] {
+        guard !batch.isEmpty else { return [] }
+        // Hashing, JSON and compression happen before the transaction, so the write lock is held only for
+        // the inserts. An entry that turns out to be already ingested wasted this work, which is rare.
+        let prepared = try batch.map { entry throws(StoreError) in try PreparedEntry(entry, keepRaw: keepRaw) }
+        return try write("commit") { db in
+            let now = clock().timeIntervalSince1970
+            var results: [CommitResult] = []
+            results.reserveCapacity(prepared.count)
+            for entry in prepared {
+                // The check sees rows inserted earlier in this transaction, so a key that appears twice
+                // in one batch is stored once.
+                if let key = entry.ledgerKey, try InputLedgerRecord.isIngested(db, ledgerKey: key) {
+                    results.append(CommitResult(alreadyIngested: true, articleIds: [], enqueued: 0, dropped: 0))
+                    continue
+                }
+                var rawInputId: Int64?
+                if var raw = entry.raw {
+                    try raw.insert(db)
+                    rawInputId = raw.id
+                }
+                var ids: [Int64] = []
+                var enqueued = 0
+                for (record, queue) in entry.articles {
+                    var record = record
+                    record.rawInputId = rawInputId
+                    record.committedAt = now
+                    try record.insert(db)
+                    guard let id = record.id else { throw StoreError.internal("commit", "article insert gave no id") }
+                    ids.append(id)
+                    if let queue {
+                        try QueueItemRecord.enqueue(db, articleId: id, queue: queue, now: now)
+                        enqueued += 1
+                    }
+                }
+                try InputLedgerRecord.recordIngested(
+                    db, ledgerKey: entry.ledgerKey, source: entry.source, location: entry.location,
+                    articleCount: ids.count, at: now)
+                results.append(
+                    CommitResult(alreadyIngested: false, articleIds: ids, enqueued: enqueued, dropped: ids.count - enqueued))
+            }
+            return results
+        }
+    }
+
+    public func recordFailure(
+        ledgerKey: String?, source: String, location: String, failure: IngestFailure
+    ) throws(StoreError) {
+        try write("record failure") { db in
+            try InputLedgerRecord.recordFailure(
+                db, ledgerKey: ledgerKey, source: source, location: location, reason: failure.description,
+                at: clock().timeIntervalSince1970)
+        }
+    }
+
+    // MARK: - Queue
+
+    public func claim(
+        queue: String, consumer: String, limit: Int, leaseSecs: Int?
+    ) throws(StoreError) -> [ClaimedArticle] {
+        guard limit > 0 else { return [] }
+        guard !consumer.isEmpty else {
+            throw StoreError(operation: "claim", message: "the consumer name must not be empty", retryable: false)
+        }
+        let lease = leaseSecs ?? queueConfiguration.leaseSecs
+        guard lease > 0 else {
+            throw StoreError(operation: "claim", message: "lease must be at least 1 second, got \(lease)", retryable: false)
+        }
+        let maxAttempts = queueConfiguration.maxAttempts
+        return try write("claim") { db throws -> [ClaimedArticle] in
+            let now = clock().timeIntervalSince1970
+            try QueueItemRecord.buryExpiredLeases(db, queue: queue, maxAttempts: maxAttempts, now: now)
+            let items = try QueueItemRecord.claim(
+                db, queue: queue, consumer: consumer, limit: limit, maxAttempts: maxAttempts, now: now,
+                leaseExpiresAt: now + Double(lease))
+            let articles = try ArticleRecord.fetch(db, ids: items.map(\.articleId))
+            return try items.map { item throws(StoreError) in
+                guard let article = articles[item.articleId] else {
+                    throw StoreError.internal("claim", "queue item \(item.id ?? 0) has no article")
+                }
+                return ClaimedArticle(item: try item.row(), article: try article.article())
+            }
+        }
+    }
+
+    public func ack(ids: [Int64], consumer: String) throws(StoreError) -> [Int64] {
+        guard !ids.isEmpty else { return [] }
+        return try write("ack") { db in
+            try QueueItemRecord.ack(db, ids: ids, consumer: consumer, now: clock().timeIntervalSince1970)
+        }
+    }
+
+    public func nack(id: Int64, consumer: String, error: String, retryAfterSecs: Int?) throws(StoreError) -> QueueState? {
+        if let retryAfterSecs, retryAfterSecs < 0 {
+            throw StoreError(operation: "nack", message: "retryAfterSecs must not be negative", retryable: false)
+        }
+        let configuration = queueConfiguration
+        return try write("nack") { db -> QueueState? in
+            guard let item = try QueueItemRecord.leased(db, id: id, consumer: consumer) else { return nil }
+            let now = clock().timeIntervalSince1970
+            if item.attempts >= configuration.maxAttempts {
+                try QueueItemRecord.release(db, id: id, to: .dead, availableAt: nil, error: error, now: now)
+                return .dead
+            }
+            let delay = retryAfterSecs.map(Double.init)
+                ?? Self.backoff(attempts: item.attempts, baseSecs: configuration.retryBackoffSecs)
+            try QueueItemRecord.release(db, id: id, to: .ready, availableAt: now + delay, error: error, now: now)
+            return .ready
+        }
+    }
+
+    /// The delay before a nacked row is claimable again: `baseSecs × 2^(attempts−1)`, capped at
+    /// ``maximumBackoffSecs``.
+    static func backoff(attempts: Int, baseSecs: Int) -> Double {
+        let exponent = Double(max(attempts - 1, 0))
+        return min(Double(baseSecs) * pow(2, exponent), maximumBackoffSecs)
+    }
+
+    public func peek(queue: String, state: QueueState?, limit: Int) throws(StoreError) -> [QueueRow] {
+        guard limit > 0 else { return [] }
+        return try read("peek") { db in
+            try QueueItemRecord.peek(db, queue: queue, state: state, limit: limit).map { item throws(StoreError) in
+                try item.row()
+            }
+        }
+    }
+
+    public func queueStats() throws(StoreError) -> [QueueStats] {
+        let counts = try read("queue stats") { db in try QueueItemRecord.counts(db) }
+        let zero = Dictionary(uniqueKeysWithValues: QueueState.allCases.map { ($0.rawValue, 0) })
+        var byQueue: [String: [String: Int]] = [Self.defaultQueue: zero]
+        for (queue, state, count) in counts {
+            byQueue[queue, default: zero][state] = count
+        }
+        return byQueue.keys.sorted().map { QueueStats(queue: $0, counts: byQueue[$0] ?? zero) }
+    }
+
+    // MARK: - Reading
+
+    public func article(id: Int64) throws(StoreError) -> StoredArticle? {
+        try read("article \(id)") { db -> StoredArticle? in
+            guard let record = try ArticleRecord.fetchOne(db, key: id) else { return nil }
+            let item = try QueueItemRecord.forArticle(db, articleId: id)
+            return StoredArticle(
+                article: try record.article(), status: record.status, dropStage: record.dropStage,
+                dropReason: record.dropReason, committedAt: Date(timeIntervalSince1970: record.committedAt),
+                queueItem: try item?.row())
+        }
+    }
+
+    public func totals() throws(StoreError) -> StoreTotals {
+        try read("totals") { db in
+            let articles = try ArticleRecord.counts(db)
+            return StoreTotals(
+                articles: articles.total, dropped: articles.dropped,
+                inputsBySource: try InputLedgerRecord.countsBySource(db),
+                lastFailure: try InputLedgerRecord.lastFailure(db))
+        }
+    }
+
+    /// The bytes of the input an article was made from, as they arrived; `nil` when the article is unknown
+    /// or its input was not kept (`keepRaw: false`, or an entry without raw bytes).
+    public func rawInput(articleId: Int64) throws(StoreError) -> [UInt8]? {
+        try read("raw input of article \(articleId)") { db -> [UInt8]? in
+            guard let rawId = try ArticleRecord.rawInputId(db, articleId: articleId),
+                let raw = try RawInputRecord.fetchOne(db, key: rawId)
+            else { return nil }
+            return try raw.bytes()
+        }
+    }
+
+    // MARK: - Access
+
+    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            // GRDB opens an IMMEDIATE transaction for writes: the lock is taken before the first read, so
+            // a transaction never fails half-way because another process wrote in between.
+            return try pool.write(body)
+        } catch {
+            throw StoreError(wrapping: error, operation: operation)
+        }
+    }
+
+    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError(wrapping: error, operation: operation)
+        }
+    }
+}
+
+/// A ``CommitEntry`` turned into rows, before the transaction.
+private struct PreparedEntry {
+    var ledgerKey: String?
+    var source: String
+    var location: String
+    var raw: RawInputRecord?
+    /// Each article's row and its queue (`nil` when dropped).
+    var articles: [(ArticleRecord, String?)]
+
+    init(_ entry: CommitEntry, keepRaw: Bool) throws(StoreError) {
+        ledgerKey = entry.ledgerKey
+        source = entry.source
+        location = entry.location
+        raw = nil
+        if keepRaw, let bytes = entry.raw {
+            raw = try RawInputRecord(bytes: bytes, format: entry.format)
+        }
+        articles = try entry.outcomes.map { outcome throws(StoreError) in
+            (try ArticleRecord(outcome.article, drop: outcome.drop), outcome.drop == nil ? outcome.queue : nil)
+        }
+    }
+}
+
+extension StoreError {
+    /// `error` from SQLite or GRDB, with the operation that failed.
+    ///
+    /// Busy, locked, full and I/O errors are retryable (another process holds the lock, the disk filled
+    /// up); everything else (a constraint, a corrupt file, a bug) is not.
+    init(wrapping error: any Error, operation: String) {
+        if let error = error as? StoreError {
+            self = error
+            return
+        }
+        guard let databaseError = error as? DatabaseError else {
+            self.init(operation: operation, message: "\(error)", retryable: false)
+            return
+        }
+        let primary = databaseError.resultCode
+        let retryable = [ResultCode.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR].contains(primary)
+        // The statement's arguments are left out: they may hold whole articles.
+        var message = databaseError.message ?? "SQLite error"
+        message += " (SQLite code \(databaseError.extendedResultCode.rawValue))"
+        self.init(operation: operation, message: message, retryable: retryable)
+    }
+
+    /// A state the store's own code should never reach.
+    static func `internal`(_ operation: String, _ message: String) -> StoreError {
+        StoreError(operation: operation, message: "internal error: \(message)", retryable: false)
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import GRDB
+import IngestCore
+@testable import IngestStore
+import Testing
+
+@Suite("commit and ledger")
+struct CommitTests {
+    /// An article with every field set, to check that each one round-trips.
+    static func fullArticle() -> Article {
+        var article = Article(
+            text: "First paragraph.\n\nSecond paragraph with ünïcødé and \"quotes\".",
+            title: "A full article", html: "<p>First paragraph.</p>", url: "https://example.org/a?b=c",
+            published: "Tue, 10 Jun 2025 10:00:00 +0200", publishedAt: Date(timeIntervalSince1970: 1_749_542_400),
+            authors: ["Ada", "Grace"], fields: ["feed.category": "science", "x": ""],
+            origin: Origin(
+                source: "inbox", kind: .folder, location: "/srv/inbox/a.html",
+                receivedAt: Date(timeIntervalSince1970: 1_750_000_000.25), ledgerKey: "file:a.html:123"),
+            format: .html)
+        article.language = "en"
+        article.keywords = ["paragraph", "quotes"]
+        article.entities = [Entity(kind: .person, name: "Ada", count: 2)]
+        article.labels = [Label(name: "science", score: 0.875)]
+        article.duplicateOf = 42
+        article.trace = [
+            TraceEntry(stage: "clean", outcome: .continue, micros: 120),
+            TraceEntry(stage: "classify", outcome: .continue, micros: 3_400, detail: "science 0.875"),
+        ]
+        return article
+    }
+
+    @Test("commits enqueued and dropped articles")
+    func commitsBatch() throws {
+        let db = try TestDatabase()
+        let store = try db.open()
+        let full = Self.fullArticle()
+        let raw = Array(String(repeating: "<p>First paragraph.</p>\n", count: 200).utf8)
+        let dropped = makeArticle("too short", location: "/srv/inbox/a.html")
+        let routed = makeArticle("an article routed to another queue", source: "feed-x", location: "https://x/1")
+        let batch = [
+            CommitEntry(
+                ledgerKey: "file:a.html:123", source: "inbox", location: "/srv/inbox/a.html", raw: raw, format: .html,
+                outcomes: [
+                    ArticleOutcome(article: full),
+                    ArticleOutcome(article: dropped, drop: .init(stage: "dedupe", reason: "duplicate of 7")),
+                ]),
+            CommitEntry(
+                ledgerKey: "feed:x:1", source: "feed-x", location: "https://x/1", raw: nil, format: nil,
+                outcomes: [ArticleOutcome(article: routed, queue: "urgent")]),
+        ]
+        let results = try store.commit(batch)
+        #expect(results.count == 2)
+        #expect(results[0].alreadyIngested == false)
+        #expect(results[0].articleIds.count == 2)
+        #expect(results[0].enqueued == 1)
+        #expect(results[0].dropped == 1)
+        #expect(results[1].articleIds.count == 1)
+        #expect(results[1].enqueued == 1)
+        #expect(results[1].dropped == 0)
+        let ids = results.flatMap(\.articleIds)
+        #expect(Set(ids).count == 3)
+        #expect(ids == ids.sorted())
+
+        // The enqueued article: every field back, with its id, and a ready queue row.
+        let stored = try #require(try store.article(id: ids[0]))
+        var expected = full
+        expected.id = ids[0]
+        #expect(stored.article == expected)
+        #expect(stored.status == "queued")
+        #expect(stored.dropStage == nil)
+        #expect(stored.dropReason == nil)
+        #expect(stored.committedAt == db.clock.now)
+        let item = try #require(stored.queueItem)
+        #expect(item.articleId == ids[0])
+        #expect(item.queue == "default")
+        #expect(item.state == .ready)
+        #expect(item.attempts == 0)
+        #expect(item.availableAt == db.clock.now)
+        #expect(item.createdAt == db.clock.now)
+        #expect(item.leaseOwner == nil)
+
+        // The dropped article: its reason, and no queue row.
+        let drop = try #require(try store.article(id: ids[1]))
+        #expect(drop.status == "dropped")
+        #expect(drop.dropStage == "dedupe")
+        #expect(drop.dropReason == "duplicate of 7")
+        #expect(drop.queueItem == nil)
+        #expect(drop.article.text == "too short")
+
+        // The routed article is in its own queue.
+        #expect(try store.article(id: ids[2])?.queueItem?.queue == "urgent")
+        let rows = try db.inspect { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queueItem") }
+        #expect(rows == 2)
+
+        // The raw input comes back byte for byte; it was stored compressed, shared by the entry's articles.
+        #expect(try store.rawInput(articleId: ids[0]) == raw)
+        #expect(try store.rawInput(articleId: ids[1]) == raw)
+        #expect(try store.rawInput(articleId: ids[2]) == nil)
+        let rawRow = try #require(
+            try db.inspect { db in
+                try Row.fetchOne(db, sql: "SELECT sha256, size, compression, length(data) AS stored, format FROM rawInput")
+            })
+        #expect(rawRow["compression"] == "zlib")
+        #expect(rawRow["size"] == raw.count)
+        #expect((rawRow["stored"] as Int) < raw.count / 4)
+        #expect(rawRow["sha256"] == IngestCore.SHA256.hex(raw))
+        #expect(rawRow["format"] == "html")
+
+        // The content hash is the SHA-256 of the text.
+        let hash = try db.inspect { db in
+            try String.fetchOne(db, sql: "SELECT contentHash FROM article WHERE id = ?", arguments: [ids[0]])
+        }
+        #expect(hash == IngestCore.SHA256.hex(full.text.utf8))
+
+        let totals = try store.totals()
+        #expect(totals.articles == 3)
+        #expect(totals.dropped == 1)
+        #expect(totals.inputsBySource["inbox"] == ["ingested": 1, "failed": 0])
+        #expect(totals.inputsBySource["feed-x"] == ["ingested": 1, "failed": 0])
+        #expect(totals.lastFailure == nil)
+    }
+
+    @Test("keeps a raw input that does not compress as it is")
+    func storesIncompressibleRaw() throws {
+        let db = try TestDatabase()
+        let store = try db.open()
+        let raw: [UInt8] = Array("tiny".utf8)
+        let ids = try store.commit([makeEntry(key: "k", ["tiny"], raw: raw)])[0].articleIds
+        #expect(try store.rawInput(articleId: ids[0]) == raw)
+        let compression = try db.inspect { db in try String.fetchOne(db, sql: "SELECT compression FROM rawInput") }
+        #expect(compression == "none")
+    }
+
+    @Test("keeps no raw input when told not to")
+    func skipsRaw() throws {
+        let db = try TestDatabase()
+        let store = try db.open(keepRaw: false)
+        let ids = try store.commit([makeEntry(key: "k", ["text"], raw: Array("text".utf8))])[0].articleIds
+        #expect(try store.rawInput(articleId: ids[0]) == nil)
+        #expect(try db.inspect { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rawInput") } == 0)
+    }
+
+    @Test("a ledger key committed twice is ingested once")
+    func ledgerKeyTwice() throws {
+        let db = try TestDatabase()
+        let store = try db.open()
+        let first = try store.commit([makeEntry(key: "file:a", ["one"], raw: [1, 2, 3])])
+        #expect(first[0].alreadyIngested == false)
+        let second = try store.commit([makeEntry(key: "file:a", ["one again"], raw: [1, 2, 3])])
+        #expect(second == [CommitResult(alreadyIngested: true, articleIds: [], enqueued: 0, dropped: 0)])
+        #expect(try store.totals().articles == 1)
+        #expect(try store.queueStats().first { $0.queue == "default" }?.counts["ready"] == 1)
+        let counts = try db.inspect { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM inputLedger) AS ledger, (SELECT COUNT(*) FROM rawInput) AS raw,
+                           (SELECT COUNT(*) FROM queueItem) AS queue
+                    """)
+        }
+        #expect(counts?["ledger"] == 1)
+        #expect(counts?["raw"] == 1)
+        #expect(counts?["queue"] == 1)
+    }
+
+    @Test("two entries with the same ledger key in one batch keep the first")
+    func ledgerKeyTwiceInOneBatch() throws {
+        let db = try TestDatabase()
+        let store = try db.open()
+        let results = try store.commit([
+            makeEntry(key: "file:b", ["the first"]),
+            makeEntry(key: "file:b", ["the second"]),
+            makeEntry(key: nil, ["no ledger"]),
+            makeEntry(key: nil, ["no ledger either"]),
+        ])
+        #expect(results.map(\.alreadyIngested) == [false, true, false, false])
+        let first = try #require(results[0].articleIds.first)
+        #expect(try store.article(id: first)?.article.text == "the first")
+        #expect(try store.totals().articles == 3)
+        #expect(try store.peek(queue: "default", state: nil, limit: 10).count == 3)
+        // Inputs without a key are still counted.
+        #expect(try store.totals().inputsBySource["inbox"]?["ingested"] == 3)
+    }
+
+    @Test("a batch that fails stores nothing")
+    func failedBatchRollsBack() throws {
+        let db = try TestDatabase()
+        let store = try db.open()
+        // An empty queue name breaks a CHECK constraint in the second entry.
+        let error = #expect(throws: StoreError.self) {
+            try store.commit([makeEntry(key: "ok", ["fine"]), makeEntry(key: "bad", ["bad"], queue: "")])
+        }
+        #expect(error?.operation == "commit")
+        #expect(error?.retryable == false)
+        #expect(try store.totals().articles == 0)
+        #expect(try store.totals().inputsBySource.isEmpty)
+        // Nothing was recorded, so the good entry commits later.
+        #expect(try store.commit([makeEntry(key: "ok", ["fine"])])[0].alreadyIngested == false)
+    }
+
+    @Test("a recorded failure shows in the totals")
+    func recordsFailure() throws {
+        let db = try TestDatabase()
+        let store = try db.open()
+        _ = try store.commit([makeEntry(key: "file:ok", ["fine"])])
+        try store.recordFailure(
+            ledgerKey: "file:bad", source: "inbox", location: "/inbox/bad.bin",
+            failure: IngestFailure(stage: "decode", reason: "binary file"))
+        db.clock.advance(by: 1)
+        try store.recordFailure(
+            ledgerKey: nil, source: "cli", location: "stdin", failure: IngestFailure(stage: "clean", reason: "empty"))
+        let totals = try store.totals()
+        #expect(totals.inputsBySource["inbox"] == ["ingested": 1, "failed": 1])
+        #expect(totals.inputsBySource["cli"] == ["ingested": 0, "failed": 1])
+        #expect(totals.lastFailure == "cli: stdin: clean: empty")
+        #expect(totals.articles == 1)
+    }
+
+    @Test("a failed input does not block a later success, which replaces it")
+    func failureThenSuccess() throws {
+        let db = try TestDatabase()
+        let store = try db.open()
+        try store.recordFailure(
+            ledgerKey: "file:c", source: "inbox", location: "/inbox/c.txt",
+            failure: IngestFailure(stage: "store", reason: "disk full", retryable: true))
+        try store.recordFailure(
+            ledgerKey: "file:c", source: "inbox", location: "/inbox/c.txt",
+            failure: IngestFailure(stage: "store", reason: "disk still full", retryable: true))
+        #expect(try store.totals().inputsBySource["inbox"] == ["ingested": 0, "failed": 1])
+        #expect(try store.totals().lastFailure == "inbox: /inbox/c.txt: store: disk still full")
+        let result = try store.commit([makeEntry(key: "file:c", ["finally"])])
+        #expect(result[0].alreadyIngested == false)
+        #expect(try store.totals().inputsBySource["inbox"] == ["ingested": 1, "failed": 0])
+        // A failure of a repeat does not undo the success.
+        try store.recordFailure(
+            ledgerKey: "file:c", source: "inbox", location: "/inbox/c.txt",
+            failure: IngestFailure(stage: "decode", reason: "late"))
+        #expect(try store.totals().inputsBySource["inbox"] == ["ingested": 1, "failed": 0])
+        #expect(try store.commit([makeEntry(key: "file:c", ["again"])])[0].alreadyIngested)
+    }
+
+    @Test("an unknown article is nil")
+    func unknownArticle() throws {
+        let db = try TestDatabase()
+        let store = try db.open()
+        #expect(try store.article(id: 12345) == nil)
+        #expect(try store.rawInput(articleId: 12345) == nil)
+        #expect(try store.commit([]) == [])
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+@testable import IngestStore
+import Testing
+
+@Suite("migrations")
+struct MigrationTests {
+    @Test("migrates an empty database to the latest schema")
+    func migratesFromEmpty() throws {
+        let db = try TestDatabase()
+        _ = try db.open()
+        let (tables, applied) = try db.inspect { db in
+            (
+                try String.fetchSet(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"),
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            )
+        }
+        #expect(tables == ["article", "queueItem", "inputLedger", "rawInput", "grdb_migrations"])
+        #expect(applied == StoreMigrations.migrator.migrations)
+        #expect(applied.first == "v1-articles-queue-ledger")
+        let journal = try db.inspect { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
+    }
+
+    @Test("migrates up to a named step")
+    func migratesUpToStep() throws {
+        let db = try TestDatabase()
+        try FileManager.default.createDirectory(
+            atPath: (db.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: db.path)
+        try StoreMigrations.migrate(queue, upTo: StoreMigrations.v1)
+        let applied = try queue.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
+        #expect(applied == [StoreMigrations.v1])
+        let columns = try queue.read { db in try db.columns(in: "queueItem").map(\.name) }
+        #expect(columns == [
+            "id", "articleId", "queue", "state", "attempts", "availableAt", "leaseOwner", "leaseExpiresAt",
+            "lastError", "createdAt", "updatedAt",
+        ])
+    }
+
+    @Test("opening twice applies nothing twice")
+    func reopens() throws {
+        let db = try TestDatabase()
+        let first = try db.open()
+        _ = try first.commit([makeEntry(key: "k", ["kept across opens"])])
+        let second = try db.open()
+        #expect(try second.totals().articles == 1)
+    }
+
+    @Test("refuses a database migrated by a newer version")
+    func refusesNewerDatabase() throws {
+        let db = try TestDatabase()
+        _ = try db.open()
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: ["v99-from-the-future"])
+        }
+        let error = #expect(throws: StoreError.self) { try db.open() }
+        #expect(error?.retryable == false)
+        #expect(error?.message.contains("newer") == true)
+        #expect(error?.message.contains("v99-from-the-future") == true)
+    }
+
+    @Test("refuses a missing database when creating is not allowed")
+    func refusesMissing() throws {
+        let db = try TestDatabase()
+        let error = #expect(throws: StoreError.self) { try db.open(createIfMissing: false) }
+        #expect(error?.message.contains("does not exist") == true)
+        #expect(!FileManager.default.fileExists(atPath: db.path))
+        // Creating makes the missing folder too; afterwards the read-only kind of open works.
+        _ = try db.open()
+        #expect(FileManager.default.fileExists(atPath: db.path))
+        _ = try db.open(createIfMissing: false)
+    }
+
+    @Test("refuses a file that is not a database")
+    func refusesGarbage() throws {
+        let db = try TestDatabase()
+        try FileManager.default.createDirectory(
+            atPath: (db.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: db.path))
+        let error = #expect(throws: StoreError.self) { try db.open() }
+        #expect(error?.retryable == false)
+    }
+}
