@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "ingestctlTests", dependencies: ["IngestTestKit", "IngestCore"]),
         .testTarget(
             name: "IngestIntegrationTests",
-            dependencies: ["IngestTestKit", "IngestCore", "IngestStore"]
+            dependencies: ["IngestTestKit", "IngestCore", "IngestStore", "IngestSources"]
         ),
     ]
 )

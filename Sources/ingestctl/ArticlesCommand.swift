@@ -39,8 +39,9 @@ struct Articles: ParsableCommand {
             let width = fields.map(\.0.count).max() ?? 0
             for (k, v) in fields { print("\(k.padding(toLength: width, withPad: " ", startingAt: 0))  \(v)") }
             print("\nTRACE")
-            if a.trace.isEmpty { print("(no stages)") }
-            printTable(["STAGE", "OUTCOME", "MICROS", "DETAIL"], a.trace.map { [$0.stage, $0.outcome.rawValue, "\($0.micros)", $0.detail ?? "-"] })
+            if a.trace.isEmpty { print("(no stages)") } else {
+                printTable(["STAGE", "OUTCOME", "MICROS", "DETAIL"], a.trace.map { [$0.stage, $0.outcome.rawValue, "\($0.micros)", $0.detail ?? "-"] })
+            }
             print("\nTEXT")
             print(a.text)
         }

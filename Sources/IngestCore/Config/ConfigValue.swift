@@ -28,6 +28,11 @@ public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
     public var keyPath: String
     public var message: String
 
+    public init(keyPath: String, message: String) {
+        self.keyPath = keyPath
+        self.message = message
+    }
+
     public var description: String { keyPath.isEmpty ? message : "\(keyPath): \(message)" }
 }
 

@@ -39,7 +39,15 @@ final class ControlServer: Service {
         await Self.routes(server, store: store, status: status)
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await self.server.run() }
+                group.addTask {
+                    do {
+                        try await self.server.run()
+                    } catch {
+                        // Stopping the server cancels its accept loop; that is how it ends, not a failure.
+                        if Task.isShuttingDownGracefully || Task.isCancelled { return }
+                        throw error
+                    }
+                }
                 try await self.server.waitUntilListening(timeout: 10)
                 // Owner and group only: the socket drives the daemon.
                 chmod(self.path, 0o660)
@@ -88,7 +96,7 @@ final class ControlServer: Service {
                 }
             }
             await server.appendRoute("GET /v1/articles/:id") { request in
-                guard let id = request.routeParameters["id"].flatMap(Int64.init) else {
+                guard let id = (request.routeParameters["id", of: String.self]).flatMap({ Int64($0) }) else {
                     return json(ErrorResponse(error: "article id must be a number"), status: .badRequest)
                 }
                 return try handle {

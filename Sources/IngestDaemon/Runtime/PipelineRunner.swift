@@ -44,6 +44,16 @@ public final class PipelineRunner: Service, DocumentSink {
     }
 
     public func run() async throws {
+        // Cancellation (another service failed) ends intake the same way a graceful shutdown does: what is
+        // already taken is still processed and committed, which costs at most one buffer's worth of work.
+        await withTaskCancellationHandler {
+            await runUntilDrained()
+        } onCancel: {
+            self.input.finish()
+        }
+    }
+
+    private func runUntilDrained() async {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.runCommitter() }

@@ -1,4 +1,5 @@
 public import Foundation
+import IngestCore
 import Synchronization
 
 /// Counts per stage, as `ingestctl status` shows them.
