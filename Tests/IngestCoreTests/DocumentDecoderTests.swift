@@ -64,7 +64,8 @@ struct DocumentDecoderTests {
             """
         let a = try DocumentDecoder.decode(raw(html, .html))[0]
         #expect(a.title == "Rates rise & markets fall")
-        #expect(a.text == "Rates rise\n\nThe bank raised rates\u{A0}by 0.25%.\n\nMarkets fell sharply.")
+        // A no-break space is whitespace like any other in the text.
+        #expect(a.text == "Rates rise\n\nThe bank raised rates by 0.25%.\n\nMarkets fell sharply.")
         #expect(a.html == html)
     }
 

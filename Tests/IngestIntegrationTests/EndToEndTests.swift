@@ -45,9 +45,10 @@ struct EndToEndTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in batch..<batch + 10 {
                     group.addTask {
-                        let path = "\(daemon.inbox)/slow\(n).txt"
-                        FileManager.default.createFile(atPath: path, contents: nil)
-                        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                        // One open(2), many write(2)s with pauses, one close(2): a writer streaming a file.
+                        let fd = open("\(daemon.inbox)/slow\(n).txt", O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+                        guard fd >= 0 else { throw POSIXError(.EIO) }
+                        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
                         for chunk in story(n).split(separator: " ", omittingEmptySubsequences: false).map({ $0 + " " }) {
                             try handle.write(contentsOf: Data(chunk.utf8))
                             try await Task.sleep(for: .milliseconds(10))
@@ -130,8 +131,9 @@ struct EndToEndTests {
         #expect(stats.status == 0)
         #expect(stats.stderr.contains("ingestd is not running"))
         #expect(stats.stdout.contains("\"ready\":1"))
-        let status = try daemon.ctl(["status"])
-        #expect(status.stdout.contains("ingestd: not running"))
+        let status = try daemon.ctl(["status", "--json"])
+        #expect(status.stdout.contains("\"running\":false"))
+        #expect(status.stdout.contains("\"inbox\":{\"failed\":0,\"ingested\":1}"))
         let show = try daemon.ctl(["articles", "show", "1"])
         #expect(show.status == 0)
         #expect(show.stdout.contains("Story number 1 about the harbour"))

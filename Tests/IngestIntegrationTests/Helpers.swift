@@ -26,7 +26,7 @@ func inboxFiles(_ daemon: DaemonProcess) -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: daemon.inbox)) ?? []
     return names.filter { name in
         var isDir: ObjCBool = false
-        FileManager.default.fileExists(atPath: "\(daemon.inbox)/\(name)", isDirectory: &isDir)
+        _ = FileManager.default.fileExists(atPath: "\(daemon.inbox)/\(name)", isDirectory: &isDir)
         return !isDir.boolValue
     }
 }

@@ -114,7 +114,8 @@ public enum TextDecoding {
             // Tab, line feed, form feed, carriage return and escape occur in text files.
             if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0C && b != 0x0D && b != 0x1B { controls += 1 }
         }
-        if controls * 100 > sample.count * 5 {
+        // A stray bell or backspace in a short text file is not binary; many of them are.
+        if controls >= 4 && controls * 100 > sample.count * 5 {
             return "binary content (\(controls) control bytes in the first \(sample.count))"
         }
         return nil

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import IngestCore
 import IngestSources
 import IngestStore
@@ -81,7 +81,7 @@ struct Heartbeat: Service {
     func run() async throws {
         try? await Task.sleep(for: .milliseconds(100))
         notifier.notify("READY=1\nSTATUS=\(summary())")
-        try? await cancelOnGracefulShutdown {
+        try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(10))
                 notifier.notify("WATCHDOG=1\nSTATUS=\(summary())")

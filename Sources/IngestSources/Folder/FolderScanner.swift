@@ -99,7 +99,11 @@ struct FolderScanner: Sendable {
             return .reject(Self.failure("\(what); accepted: \(accepted)"))
         }
 
-        if requireSettled, let remaining = unsettledTime(modifiedNanos(expected), nowNanos: nowNanos) {
+        // An empty file just closed is often a writer's `touch` or `open`+`close` before it writes the real
+        // content: give it the settle time too before calling it empty.
+        if requireSettled || expected.st_size == 0,
+            let remaining = unsettledTime(modifiedNanos(expected), nowNanos: nowNanos)
+        {
             return .wait(remaining)
         }
         if Int(expected.st_size) > configuration.maxFileBytes {

@@ -104,7 +104,10 @@ struct FolderLoop {
     mutating func run() async {
         while !core.isStopping && !Task.isCancelled {
             if let name = core.popPending() {
-                _ = await offer(name, requireSettled: false)
+                // Only an empty file announced by inotify waits (see FolderScanner.inspect); look again later.
+                if let wait = await offer(name, requireSettled: false) {
+                    core.scheduleRescan(after: wait + .milliseconds(20))
+                }
             } else if core.takeRescan() {
                 await scan(pollAgain: true)
             } else if await doorbell.next() == nil {
