@@ -203,7 +203,7 @@ private func folderWatchWrite(_ path: String, chunks: [String]) {
 }
 
 private func folderWatchEventually(
-    timeout: Duration = .seconds(3), _ condition: @Sendable () async -> Bool
+    timeout: Duration = .seconds(15), _ condition: @Sendable () async -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {

@@ -83,7 +83,7 @@ func makeSource(
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
 func eventually(
-    timeout: Duration = .seconds(3), _ condition: @Sendable () async -> Bool
+    timeout: Duration = .seconds(15), _ condition: @Sendable () async -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
