@@ -18,7 +18,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # The daemon in the foreground on its embedded defaults: ./var/ingestd.db, inbox ./var/inbox,
 # control socket ./var/control.sock. Ctrl-C stops it cleanly.

@@ -77,3 +77,28 @@ struct SupportTests {
         #expect(DateParsing.parse(text) == nil)
     }
 }
+
+@Suite("SHA-256 across block boundaries")
+struct SHA256BoundaryTests {
+    @Test("feeding the same bytes in pieces gives the same digest as at once", arguments: [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000])
+    func pieces(length: Int) {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var whole = SHA256()
+        whole.update(bytes)
+        var pieces = SHA256()
+        var i = 0
+        var step = 1
+        while i < bytes.count {
+            let end = min(bytes.count, i + step)
+            pieces.update(bytes[i..<end])
+            i = end
+            step = step % 70 + 13
+        }
+        #expect(whole.finalize() == pieces.finalize())
+    }
+
+    @Test("a million 'a's (FIPS 180-4)")
+    func million() {
+        #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}

@@ -88,6 +88,9 @@ struct EndToEndTests {
         let status = try daemon.ctl(["status", "--json"])
         #expect(status.status == 0)
         #expect(status.stdout.contains("\"name\":\"inbox\""))
+        // The control socket is for the daemon's user and group only.
+        let mode = try FileManager.default.attributesOfItem(atPath: daemon.socketPath)[.posixPermissions] as? Int
+        #expect(mode == 0o660)
         #expect(daemon.stop() == 0, "SIGTERM should end ingestd cleanly; log:\n\(daemon.log().suffix(2000))")
     }
 

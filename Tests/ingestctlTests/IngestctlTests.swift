@@ -1,3 +1,4 @@
+import Glibc
 import Foundation
 import IngestTestKit
 import Testing
@@ -118,5 +119,72 @@ struct IngestctlTests {
         let result = try ingestctl(["queue", "stats", "--socket", dir.file("var/control.sock")], in: dir.path)
         #expect(result.status != 0)
         #expect(result.stderr.contains("control.sock"))
+    }
+}
+
+/// A Unix socket that answers every connection with one fixed HTTP response, then closes: a stand-in
+/// for a daemon of another version.
+final class FixedAnswerServer: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+
+    init(path: String, response: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8)
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        let listener = fd
+        Thread.detachNewThread {
+            while true {
+                let client = accept(listener, nil, nil)
+                if client < 0 { return }
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                _ = read(client, &buffer, buffer.count)
+                let bytes = Array(response.utf8)
+                _ = write(client, bytes, bytes.count)
+                close(client)
+            }
+        }
+    }
+
+    deinit {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+        unlink(path)
+    }
+}
+
+@Suite("ingestctl against a peer that is not this version of ingestd")
+struct PeerTests {
+    @Test("a daemon of another API version is refused with a clear message")
+    func otherVersion() throws {
+        let dir = try TemporaryDirectory("peer")
+        defer { dir.remove() }
+        let body = #"{"version":"9.0.0","api":"2"}"#
+        let server = try FixedAnswerServer(
+            path: dir.file("ctl.sock"),
+            response: "HTTP/1.1 200 OK\r\nIngestd-Api: 2\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let result = try ingestctl(["queue", "stats", "--socket", server.path], in: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the daemon speaks control API v2; this ingestctl speaks v1"))
+    }
+
+    @Test("a socket that does not answer like ingestd is named as such")
+    func notIngestd() throws {
+        let dir = try TemporaryDirectory("peer")
+        defer { dir.remove() }
+        let server = try FixedAnswerServer(path: dir.file("web.sock"), response: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
+        let result = try ingestctl(["status", "--socket", server.path], in: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("does not answer like ingestd (no Ingestd-Api header)"))
     }
 }

@@ -1,5 +1,3 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 import Glibc
 import IngestCore
@@ -11,23 +9,19 @@ import ServiceLifecycle
 /// `curl --unix-socket` both work. Nothing listens on a network port.
 final class ControlServer: Service {
     private let path: String
-    private let server: HTTPServer
     private let logger: Logger
-    private let store: any ArticleStore
-    private let status: @Sendable () -> StatusReport
+    private let routes: ControlRoutes
 
     init(path: String, store: any ArticleStore, status: @escaping @Sendable () -> StatusReport, logger: Logger) {
         self.path = path
         self.logger = logger
-        self.store = store
-        self.status = status
-        server = HTTPServer(address: .unix(path: path), timeout: 30, logger: .disabled)
+        routes = ControlRoutes(store: store, status: status)
     }
 
     /// Refuses to start when another daemon answers on the socket; removes a stale socket file.
     static func prepare(path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         guard FileManager.default.fileExists(atPath: path) else { return }
         if (try? ControlClient(socketPath: path).request("GET", "/v1/version")) != nil {
             throw DaemonError.alreadyRunning(path)
@@ -36,106 +30,98 @@ final class ControlServer: Service {
     }
 
     func run() async throws {
-        await Self.routes(server, store: store, status: status)
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        try await self.server.run()
-                    } catch {
-                        // Stopping the server cancels its accept loop; that is how it ends, not a failure.
-                        if Task.isShuttingDownGracefully || Task.isCancelled { return }
-                        throw error
-                    }
-                }
-                try await self.server.waitUntilListening(timeout: 10)
-                // Owner and group only: the socket drives the daemon.
-                chmod(self.path, 0o660)
-                self.logger.info("control socket listening", metadata: ["socket": "\(self.path)"])
-                try await group.next()
-            }
-        } onGracefulShutdown: {
-            Task { await self.server.stop(timeout: 0.5) }
+        let routes = self.routes
+        let server = try UnixHTTPServer(path: path, mode: 0o660) { routes.answer($0) }
+        server.start()
+        logger.info("control socket listening", metadata: ["socket": "\(path)"])
+        // Serve until shutdown; the accept loop runs on its own thread meanwhile.
+        try? await cancelWhenGracefulShutdown {
+            while true { try await Task.sleep(for: .seconds(86_400)) }
         }
-        unlink(path)
+        server.stop()
     }
+}
 
-    private static func routes(_ server: HTTPServer, store: any ArticleStore, status: @escaping @Sendable () -> StatusReport) async {
-        do {
-            await server.appendRoute("GET /v1/version") { _ in
-                json(["version": ControlAPI.ingestdVersion, "api": ControlAPI.version])
+/// Maps control requests to store calls and encodes the answers.
+struct ControlRoutes: Sendable {
+    let store: any ArticleStore
+    let status: @Sendable () -> StatusReport
+
+    func answer(_ request: UnixHTTPServer.Request) -> UnixHTTPServer.Response {
+        let segments = request.path.split(separator: "/").map(String.init)
+        switch (request.method, segments) {
+        case ("GET", ["v1", "version"]):
+            return json(["version": ControlAPI.ingestdVersion, "api": ControlAPI.version])
+        case ("GET", ["v1", "status"]):
+            return json(status())
+        case ("GET", ["v1", "queue", "stats"]):
+            return handle { try store.queueStats() }
+        case ("GET", ["v1", "queue", "peek"]):
+            let queue = request.query["queue"] ?? "default"
+            var state: QueueState?
+            if let raw = request.query["state"] {
+                guard let parsed = QueueState(rawValue: raw) else { return error(400, "state must be one of ready, leased, done, dead") }
+                state = parsed
             }
-            await server.appendRoute("GET /v1/status") { _ in json(status()) }
-            await server.appendRoute("GET /v1/queue/stats") { _ in
-                try handle { try store.queueStats() }
+            let limit = request.query["limit"].flatMap(Int.init) ?? 20
+            return handle { try store.peek(queue: queue, state: state, limit: max(1, min(limit, 100_000))) }
+        case ("POST", ["v1", "queue", "claim"]):
+            guard let body = decode(ClaimRequest.self, request) else { return badBody() }
+            return handle { try store.claim(queue: body.queue, consumer: body.consumer, limit: body.limit, leaseSecs: body.leaseSecs) }
+        case ("POST", ["v1", "queue", "ack"]):
+            guard let body = decode(AckRequest.self, request) else { return badBody() }
+            return handle {
+                let done = try store.ack(ids: body.ids, consumer: body.consumer)
+                return AckResponse(acknowledged: done, notLeased: body.ids.filter { !done.contains($0) })
             }
-            await server.appendRoute("GET /v1/queue/peek") { request in
-                let queue = request.query["queue"] ?? "default"
-                let state = request.query["state"].flatMap(QueueState.init(rawValue:))
-                let limit = request.query["limit"].flatMap(Int.init) ?? 20
-                return try handle { try store.peek(queue: queue, state: state, limit: limit) }
+        case ("POST", ["v1", "queue", "nack"]):
+            guard let body = decode(NackRequest.self, request) else { return badBody() }
+            return handle {
+                NackResponse(id: body.id, state: try store.nack(id: body.id, consumer: body.consumer, error: body.error, retryAfterSecs: body.retryAfterSecs))
             }
-            await server.appendRoute("POST /v1/queue/claim") { request in
-                guard let body = await decode(ClaimRequest.self, request) else { return badBody() }
-                return try handle {
-                    try store.claim(queue: body.queue, consumer: body.consumer, limit: body.limit, leaseSecs: body.leaseSecs)
-                }
+        case ("GET", let s) where s.count == 3 && s[0] == "v1" && s[1] == "articles":
+            guard let id = Int64(s[2]) else { return error(400, "article id must be a number") }
+            do {
+                guard let article = try store.article(id: id) else { return error(404, "no article \(id)") }
+                return json(article)
+            } catch {
+                return storeError(error)
             }
-            await server.appendRoute("POST /v1/queue/ack") { request in
-                guard let body = await decode(AckRequest.self, request) else { return badBody() }
-                return try handle {
-                    let done = try store.ack(ids: body.ids, consumer: body.consumer)
-                    return AckResponse(acknowledged: done, notLeased: body.ids.filter { !done.contains($0) })
-                }
-            }
-            await server.appendRoute("POST /v1/queue/nack") { request in
-                guard let body = await decode(NackRequest.self, request) else { return badBody() }
-                return try handle {
-                    let state = try store.nack(id: body.id, consumer: body.consumer, error: body.error, retryAfterSecs: body.retryAfterSecs)
-                    return NackResponse(id: body.id, state: state)
-                }
-            }
-            await server.appendRoute("GET /v1/articles/:id") { request in
-                guard let id = (request.routeParameters["id", of: String.self]).flatMap({ Int64($0) }) else {
-                    return json(ErrorResponse(error: "article id must be a number"), status: .badRequest)
-                }
-                return try handle {
-                    guard let article = try store.article(id: id) else { throw NotFound(id: id) }
-                    return article
-                }
-            }
+        case (_, let s) where s.first == "v1":
+            return error(404, "no route \(request.method) \(request.path)")
+        default:
+            return error(404, "no route \(request.method) \(request.path); the API lives under /v1")
         }
     }
 
-    private struct NotFound: Error { var id: Int64 }
-    private struct BadRequest: Error { var message: String }
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ request: HTTPRequest) async -> T? {
-        guard let data = try? await request.bodyData else { return nil }
-        return try? ControlAPI.decoder().decode(type, from: data)
+    private func decode<T: Decodable>(_ type: T.Type, _ request: UnixHTTPServer.Request) -> T? {
+        try? ControlAPI.decoder().decode(type, from: request.body)
     }
 
-    private static func badBody() -> HTTPResponse {
-        json(ErrorResponse(error: "request body is not the JSON this route expects"), status: .badRequest)
+    private func badBody() -> UnixHTTPServer.Response {
+        error(400, "request body is not the JSON this route expects")
     }
 
-    private static func handle<T: Encodable>(_ body: () throws -> T) throws -> HTTPResponse {
+    private func handle<T: Encodable>(_ body: () throws -> T) -> UnixHTTPServer.Response {
         do {
             return json(try body())
-        } catch let error as NotFound {
-            return json(ErrorResponse(error: "no article \(error.id)"), status: .notFound)
         } catch let error as StoreError {
-            return json(ErrorResponse(error: error.description), status: error.retryable ? .serviceUnavailable : .internalServerError)
+            return storeError(error)
         } catch {
-            return json(ErrorResponse(error: "\(error)"), status: .badRequest)
+            return self.error(500, "\(error)")
         }
     }
 
-    private static func json<T: Encodable>(_ value: T, status: HTTPStatusCode = .ok) -> HTTPResponse {
+    private func storeError(_ error: StoreError) -> UnixHTTPServer.Response {
+        self.error(error.retryable ? 503 : 400, error.description)
+    }
+
+    private func error(_ status: Int, _ message: String) -> UnixHTTPServer.Response {
+        json(ErrorResponse(error: message), status: status)
+    }
+
+    private func json<T: Encodable>(_ value: T, status: Int = 200) -> UnixHTTPServer.Response {
         let data = (try? ControlAPI.encoder().encode(value)) ?? Data("{}".utf8)
-        return HTTPResponse(
-            statusCode: status,
-            headers: [.contentType: "application/json", HTTPHeader(ControlAPI.header): ControlAPI.version],
-            body: data)
+        return UnixHTTPServer.Response(status: status, body: data, headers: [(ControlAPI.header, ControlAPI.version)])
     }
 }

@@ -141,54 +141,65 @@ public final class PipelineRunner: Service, DocumentSink {
 
     private func runCommitter() async {
         let delay = storeConfiguration.batchDelayMillis
-        while let first = await commits.receive() {
-            var batch = [first]
-            func gather() {
-                while batch.count < storeConfiguration.batchSize, let next = commits.tryReceive() { batch.append(next) }
-            }
-            gather()
-            // A short wait lets a burst share one transaction; an idle daemon pays only this much latency.
-            if batch.count < storeConfiguration.batchSize && delay > 0 {
-                try? await Task.sleep(for: .milliseconds(delay))
+        // Receipts are answered (files moved) while the next batch commits; the group waits for all of
+        // them before the runner returns, so nothing committed is left unacknowledged at shutdown.
+        await withTaskGroup(of: Void.self) { receipts in
+            while let first = await commits.receive() {
+                var batch = [first]
+                func gather() {
+                    while batch.count < storeConfiguration.batchSize, let next = commits.tryReceive() { batch.append(next) }
+                }
                 gather()
+                // A short wait lets a burst share one transaction; an idle daemon pays only this much latency.
+                if batch.count < storeConfiguration.batchSize && delay > 0 {
+                    try? await Task.sleep(for: .milliseconds(delay))
+                    gather()
+                }
+                let answers = await commit(batch)
+                receipts.addTask {
+                    for answer in answers { await answer() }
+                }
             }
-            await commit(batch)
         }
     }
 
-    private func commit(_ batch: [PendingCommit]) async {
+    /// Commits `batch` and returns how to answer each receipt. Retries while the store says retrying can
+    /// help; isolates an entry the store refuses.
+    private func commit(_ batch: [PendingCommit]) async -> [@Sendable () async -> Void] {
         var backoff = Duration.milliseconds(250)
         for attempt in 1...6 {
             do {
                 let results = try store.commit(batch.map(\.entry))
+                var answers: [@Sendable () async -> Void] = []
                 for (pending, result) in zip(batch, results) {
                     if !result.alreadyIngested { pending.trace.forEach(stats.record(trace:)) }
                     stats.recordCommit(enqueued: result.enqueued, dropped: result.dropped, alreadyIngested: result.alreadyIngested)
-                    await pending.receipt.acknowledge(
-                        IngestSummary(enqueued: result.enqueued, dropped: result.dropped, alreadyIngested: result.alreadyIngested))
+                    let summary = IngestSummary(enqueued: result.enqueued, dropped: result.dropped, alreadyIngested: result.alreadyIngested)
+                    answers.append { await pending.receipt.acknowledge(summary) }
                 }
-                return
+                return answers
             } catch {
                 stats.recordStoreError(error.description)
                 logger.error("commit failed", metadata: ["error": "\(error)", "batch": "\(batch.count)", "attempt": "\(attempt)"])
                 if !error.retryable {
                     if batch.count > 1 {
                         // Find the one entry the store refuses; commit the others.
-                        for pending in batch { await commit([pending]) }
-                    } else if let pending = batch.first {
-                        let failure = IngestFailure(stage: "store", reason: error.message, retryable: false)
-                        try? store.recordFailure(
-                            ledgerKey: pending.entry.ledgerKey, source: pending.entry.source,
-                            location: pending.entry.location, failure: failure)
-                        await pending.receipt.reject(failure)
+                        var answers: [@Sendable () async -> Void] = []
+                        for pending in batch { answers += await commit([pending]) }
+                        return answers
                     }
-                    return
+                    guard let pending = batch.first else { return [] }
+                    let failure = IngestFailure(stage: "store", reason: error.message, retryable: false)
+                    try? store.recordFailure(
+                        ledgerKey: pending.entry.ledgerKey, source: pending.entry.source,
+                        location: pending.entry.location, failure: failure)
+                    return [{ await pending.receipt.reject(failure) }]
                 }
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(10))
             }
         }
         // The store stayed unavailable: give the documents back; their sources offer them again later.
-        for pending in batch { await pending.receipt.release() }
+        return batch.map { pending in { await pending.receipt.release() } }
     }
 }
