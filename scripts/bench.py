@@ -115,6 +115,7 @@ def main():
     ap.add_argument("--build-dir", default=os.path.join(ROOT, ".build/release"))
     ap.add_argument("--files", type=int, default=10_000)
     ap.add_argument("--latency-files", type=int, default=300)
+    ap.add_argument("--burst", type=int, default=100_000, help="files in the bounded-memory burst (0: skip)")
     args = ap.parse_args()
     build_dir = os.path.abspath(args.build_dir)
     work = os.path.join(ROOT, "var/bench")
@@ -186,6 +187,30 @@ def main():
     floor_rows, floor_secs = int(out[0]), float(out[1])
     floor_throughput = floor_rows / floor_secs
 
+    # 4. Bounded memory: a much larger burst must not need much more memory.
+    burst_line = ""
+    if args.burst:
+        d = Daemon(build_dir, os.path.join(work, "burst"))
+        shutil.rmtree(staging, ignore_errors=True)
+        os.makedirs(staging)
+        burst_names = [f"b{i}.txt" for i in range(args.burst)]
+        for i, name in enumerate(burst_names):
+            with open(os.path.join(staging, name), "w") as f:
+                f.write(story(i))
+        d.start()
+        t0 = time.time()
+        for name in burst_names:
+            os.rename(os.path.join(staging, name), os.path.join(d.inbox, name))
+        if not d.wait_queued(args.burst, 1800):
+            sys.exit(f"burst run: only {d.queued()} of {args.burst} reached the queue")
+        with sqlite3.connect(f"file:{d.db}?mode=ro", uri=True) as c:
+            t_end = c.execute("SELECT max(createdAt) FROM queueItem").fetchone()[0]
+        burst_peak = d.status_kib("VmHWM")
+        d.stop()
+        burst_line = (f"| burst of {args.burst:,} files dropped at once | {args.burst / (t_end - t0):,.0f} files/s, "
+                      f"peak RSS {burst_peak / 1024:.1f} MiB (vs {peak_rss / 1024:.1f} MiB for {args.files:,}) |\n")
+        shutil.rmtree(d.state, ignore_errors=True)
+
     report = f"""## Foundation benchmark
 
 Command: `make bench` (release build; `python3 scripts/bench.py`). Machine: {machine()}. Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.
@@ -202,7 +227,7 @@ Default pipeline of this build (decode only; no built-in stages yet).
 | RSS at rest (after start) | {rss_rest / 1024:.1f} MiB |
 | RSS at rest after {len(latencies)} files / after the {args.files:,}-file burst | {rss_after_latency / 1024:.1f} MiB / {rss_after_burst / 1024:.1f} MiB |
 | peak RSS during the burst | {peak_rss / 1024:.1f} MiB |
-"""
+{burst_line}"""
     print(report)
     with open(os.path.join(work, "results.md"), "w") as f:
         f.write(report)

@@ -1,7 +1,8 @@
 public import Foundation
 
-/// A fresh directory under the system temp folder, removed with ``remove()``.
-public struct TemporaryDirectory: Sendable {
+/// A fresh directory under the system temp folder, removed with ``remove()`` or when the last reference
+/// goes away.
+public final class TemporaryDirectory: Sendable {
     public let path: String
 
     public init(_ prefix: String = "ingestd-test") throws {
@@ -9,6 +10,8 @@ public struct TemporaryDirectory: Sendable {
         path = "\(base)/\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
+
+    deinit { remove() }
 
     public func file(_ name: String) -> String { "\(path)/\(name)" }
 

@@ -1,4 +1,5 @@
 import Foundation
+import IngestTestKit
 import Glibc
 import IngestCore
 import Logging
@@ -131,7 +132,7 @@ struct FolderWatchTests {
     /// Starts a source on a fresh folder, runs `body` once it watches, then shuts it down and checks that
     /// `run()` returns promptly.
     private func withRunningSource(
-        root: FolderWatchTemp = FolderWatchTemp(), autoAcknowledge: Bool = false, maxInFlight: Int = 64,
+        root: TemporaryDirectory = FolderWatchTemp(), autoAcknowledge: Bool = false, maxInFlight: Int = 64,
         _ body: (String, FolderWatchSink, FolderSource) async throws -> Void
     ) async throws {
         let folder = root.path + "/in"
@@ -179,19 +180,9 @@ private actor FolderWatchSink: DocumentSink {
     }
 }
 
-private final class FolderWatchTemp: Sendable {
-    let path: String
-
-    init() {
-        var template = Array(
-            (URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("folder-watch-XXXXXX").path)
-                .utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed")
-        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+/// A temp folder for one test, removed when the test lets go of it.
+private func FolderWatchTemp() -> TemporaryDirectory {
+    try! TemporaryDirectory("folder-watch")
 }
 
 /// Writes `chunks` through one descriptor and closes it (one IN_CLOSE_WRITE).

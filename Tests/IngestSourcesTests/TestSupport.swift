@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import IngestCore
+import IngestTestKit
 import Logging
 import Synchronization
 
@@ -8,18 +9,8 @@ import Synchronization
 
 /// A fresh temporary folder per test, removed when the value goes away.
 final class TempFolder: Sendable {
-    let path: String
-
-    init() {
-        var template = Array(
-            (URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ingest-sources-XXXXXX").path)
-                .utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed")
-        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    private let directory = try! TemporaryDirectory("ingest-sources")
+    var path: String { directory.path }
 
     func url(_ relative: String) -> URL { URL(fileURLWithPath: path + "/" + relative) }
 

@@ -24,14 +24,16 @@ public enum TextDecoding {
         }
         if let reason = binaryReason(bytes) { throw failure(reason) }
 
+        // Valid UTF-8 is taken as UTF-8 whatever a label says: text in a single-byte charset with letters
+        // beyond ASCII is almost never valid UTF-8, while mislabelled UTF-8 pages are common.
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return tidy(Decoded(text: text, charset: "utf-8"))
+        }
         let label = (declared ?? sniffDeclaredCharset(bytes)).map(canonicalCharset)
         if let label, label != "utf-8", let table = SingleByteCharsets.tables[label] {
             return tidy(Decoded(text: decodeSingleByte(bytes, table: table), charset: label))
         }
-        // Declared UTF-8, undeclared, or an unknown label: UTF-8 if it is valid, else the detector.
-        if let text = String(validating: bytes, as: UTF8.self) {
-            return tidy(Decoded(text: text, charset: "utf-8"))
-        }
+        // Declared UTF-8 but invalid, undeclared, or an unknown label: the detector.
         let guess = detectSingleByte(bytes)
         return tidy(Decoded(text: decodeSingleByte(bytes, table: SingleByteCharsets.tables[guess]!), charset: guess))
     }
@@ -195,6 +197,7 @@ public enum TextDecoding {
     /// Line ends become `\n`; NUL and other control characters (except tab and line feed) go: they have no
     /// place in text and break consumers.
     private static func tidy(_ decoded: Decoded) -> Decoded {
+        guard needsTidy(decoded.text) else { return decoded }
         var scalars = String.UnicodeScalarView()
         var previousCR = false
         for s in decoded.text.unicodeScalars {
@@ -211,6 +214,19 @@ public enum TextDecoding {
             scalars.append(s)
         }
         return Decoded(text: String(scalars), charset: decoded.charset)
+    }
+
+    /// Most text needs no tidying; finding that out on the bytes is much cheaper than rebuilding it.
+    private static func needsTidy(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if b < 0x20 && b != 0x0A && b != 0x09 { return true }  // CR and other C0 controls
+            if b == 0x7F { return true }
+            if previous == 0xC2 && b >= 0x80 && b <= 0x9F { return true }  // C1 controls
+            if previous == 0xEF && b == 0xBB { return true }  // possibly U+FEFF
+            previous = b
+        }
+        return false
     }
 
     private static func failure(_ reason: String) -> IngestFailure {
