@@ -1,9 +1,10 @@
+import CZlib
 @testable import IngestStore
 import Testing
 
 @Suite("compression")
 struct CompressionTests {
-    @Test("deflate and inflate round-trip", arguments: [0, 1, 100, 100_000])
+    @Test("deflate and inflate round-trip", arguments: [0, 1, 100, 511, 512, 513, 5_000, 32_768, 32_769, 100_000])
     func roundTrip(size: Int) throws {
         let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 % 7 + $0 / 1000) }
         let deflated = try RawCompression.deflate(bytes)
@@ -18,5 +19,23 @@ struct CompressionTests {
         #expect(throws: StoreError.self) { try RawCompression.inflate(deflated, originalSize: 999) }
         #expect(throws: StoreError.self) { try RawCompression.inflate(deflated, originalSize: 1001) }
         #expect(throws: StoreError.self) { try RawCompression.inflate(Array(deflated.prefix(5)), originalSize: 1000) }
+    }
+
+    /// The window sized to the input must not cost compression: compare with zlib's one-call defaults.
+    @Test("compresses text as well as zlib's defaults", arguments: [300, 3_000, 30_000])
+    func ratio(size: Int) throws {
+        let words = ["the", "store", "keeps", "raw", "inputs", "for", "reprocessing", "articles", "queue", "zlib"]
+        var text: [UInt8] = []
+        var index = 7
+        while text.count < size {
+            index = (index &* 1_103_515_245 &+ 12_345) & 0x7fff_ffff
+            text += Array((words[index % words.count] + (index % 5 == 0 ? ".\n" : " ")).utf8)
+        }
+        var capacity = compressBound(uLong(text.count))
+        var reference = [UInt8](repeating: 0, count: Int(capacity))
+        #expect(compress2(&reference, &capacity, text, uLong(text.count), Z_DEFAULT_COMPRESSION) == Z_OK)
+        let deflated = try RawCompression.deflate(text)
+        #expect(Double(deflated.count) <= Double(capacity) * 1.02)
+        #expect(try RawCompression.inflate(deflated, originalSize: text.count) == text)
     }
 }

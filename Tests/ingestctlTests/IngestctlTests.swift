@@ -188,3 +188,32 @@ struct PeerTests {
         #expect(result.stderr.contains("does not answer like ingestd (no Ingestd-Api header)"))
     }
 }
+
+@Suite("ingestd command line")
+struct IngestdCommandTests {
+    @Test("--check-config prints every problem with its key path and exits non-zero")
+    func checkConfigProblems() throws {
+        let dir = try TemporaryDirectory("ingestd-cli")
+        let config = try dir.write("bad.toml", """
+            [queue]
+            lease_secs = -1
+            [[sources.folders]]
+            path = "in"
+            on_success = "keep"
+            """)
+        let result = try runProcess(Executables.path("ingestd"), ["--check-config", "--config", config])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("ingestd: invalid configuration (3 problems):\n"))
+        #expect(result.stderr.contains("  - queue.lease_secs: -1 is out of range 1…86400\n"))
+        #expect(result.stderr.contains("  - sources.folders[0].name: "))
+        #expect(result.stderr.contains("  - sources.folders[0].on_success: 'keep' is not one of 'move', 'delete'\n"))
+    }
+
+    @Test("--check-config accepts the embedded defaults and names the pipeline")
+    func checkConfigDefaults() throws {
+        let dir = try TemporaryDirectory("ingestd-cli")
+        let result = try runProcess(Executables.path("ingestd"), ["--check-config"], currentDirectory: dir.path)
+        #expect(result.status == 0)
+        #expect(result.stdout == "configuration OK (embedded defaults); pipeline: (empty)\n")
+    }
+}

@@ -6,7 +6,11 @@ import IngestCore
 ///
 /// Arrays, dictionaries and the trace are JSON text (SQLite's JSON functions can read them); times are
 /// REAL unix seconds. This type is the only code that knows the table's columns.
-struct ArticleRecord: Codable, FetchableRecord, MutablePersistableRecord {
+///
+/// Rows are written with ``insert(_:_:rawInputId:committedAt:)``, a cached statement with explicit
+/// arguments, not GRDB's Encodable persistence: commits insert thousands of rows a second, and building
+/// each statement from a `PersistenceContainer` cost more than SQLite's own work.
+struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
     static let databaseTableName = "article"
 
     enum Status: String {
@@ -41,11 +45,8 @@ struct ArticleRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var rawInputId: Int64?
     var committedAt: Double
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
-
-    /// The row for `article`, not yet inserted; ``rawInputId`` and ``committedAt`` are set at commit.
+    /// The row for `article`, not yet inserted; its input and commit time are given to
+    /// ``insert(_:_:rawInputId:committedAt:)``.
     init(_ article: Article, drop: ArticleOutcome.Drop?) throws(StoreError) {
         id = nil
         status = (drop == nil ? Status.queued : Status.dropped).rawValue
@@ -57,23 +58,55 @@ struct ArticleRecord: Codable, FetchableRecord, MutablePersistableRecord {
         url = article.url
         published = article.published
         publishedAt = article.publishedAt?.timeIntervalSince1970
-        authors = try Self.json(article.authors)
+        authors = JSONText.array(article.authors)
         language = article.language
-        keywords = try Self.json(article.keywords)
-        entities = try Self.json(article.entities)
-        labels = try Self.json(article.labels)
+        keywords = JSONText.array(article.keywords)
+        entities = Self.entitiesJSON(article.entities)
+        labels = article.labels.isEmpty ? "[]" : try Self.json(article.labels)
         duplicateOf = article.duplicateOf
-        fields = try Self.json(article.fields)
+        fields = JSONText.object(article.fields)
         source = article.origin.source
         originKind = article.origin.kind.rawValue
         location = article.origin.location
         ledgerKey = article.origin.ledgerKey
         receivedAt = article.origin.receivedAt.timeIntervalSince1970
         format = article.format.rawValue
-        trace = try Self.json(article.trace)
+        trace = Self.traceJSON(article.trace)
         contentHash = IngestCore.SHA256.hex(article.text.utf8)
         rawInputId = nil
         committedAt = 0
+    }
+
+    /// Inserts `record` with the input and commit time it belongs to, and returns its id.
+    static func insert(
+        _ db: Database, _ record: ArticleRecord, rawInputId: Int64?, committedAt: Double
+    ) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: insertSQL)
+        try statement.execute(arguments: insertArguments(record, rawInputId: rawInputId, committedAt: committedAt))
+        return db.lastInsertedRowID
+    }
+
+    /// Every column but `id`, which SQLite assigns; the order of ``insertArguments(_:rawInputId:committedAt:)``.
+    static let insertSQL = """
+        INSERT INTO article (
+            status, dropStage, dropReason, title, text, html, url, published, publishedAt, authors, language,
+            keywords, entities, labels, duplicateOf, fields, source, originKind, location, ledgerKey, receivedAt,
+            format, trace, contentHash, rawInputId, committedAt)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    static func insertArguments(
+        _ record: ArticleRecord, rawInputId: Int64?, committedAt: Double
+    ) -> StatementArguments {
+        // An array literal of existentials: `StatementArguments(_: some Sequence<some DatabaseValueConvertible>)`
+        // maps with a key path that, unspecialized across modules, costs a runtime conformance lookup per call.
+        [
+            record.status, record.dropStage, record.dropReason, record.title, record.text, record.html, record.url,
+            record.published, record.publishedAt, record.authors, record.language, record.keywords, record.entities,
+            record.labels, record.duplicateOf, record.fields, record.source, record.originKind, record.location,
+            record.ledgerKey, record.receivedAt, record.format, record.trace, record.contentHash, rawInputId,
+            committedAt,
+        ]
     }
 
     /// The article this row holds, with its id.
@@ -139,7 +172,46 @@ struct ArticleRecord: Codable, FetchableRecord, MutablePersistableRecord {
         return encoder
     }()
 
-    private static func json(_ value: some Encodable) throws(StoreError) -> String {
+    /// The trace as `JSONEncoder` writes it (see ``JSONText``). Written by hand because every article
+    /// has one; a field added to `TraceEntry` must be added here (a test compares with `JSONEncoder`).
+    static func traceJSON(_ trace: [TraceEntry]) -> String {
+        if trace.isEmpty { return "[]" }
+        var out = "["
+        for (index, entry) in trace.enumerated() {
+            out.append(index == 0 ? "{" : ",{")
+            if let detail = entry.detail {
+                out.append("\"detail\":")
+                JSONText.appendString(detail, to: &out)
+                out.append(",")
+            }
+            out.append("\"micros\":\(entry.micros),\"outcome\":")
+            JSONText.appendString(entry.outcome.rawValue, to: &out)
+            out.append(",\"stage\":")
+            JSONText.appendString(entry.stage, to: &out)
+            out.append("}")
+        }
+        out.append("]")
+        return out
+    }
+
+    /// The entities as `JSONEncoder` writes them, by hand as the trace is.
+    static func entitiesJSON(_ entities: [Entity]) -> String {
+        if entities.isEmpty { return "[]" }
+        var out = "["
+        for (index, entity) in entities.enumerated() {
+            out.append(index == 0 ? "{" : ",{")
+            out.append("\"count\":\(entity.count),\"kind\":")
+            JSONText.appendString(entity.kind.rawValue, to: &out)
+            out.append(",\"name\":")
+            JSONText.appendString(entity.name, to: &out)
+            out.append("}")
+        }
+        out.append("]")
+        return out
+    }
+
+    /// Values without a hand-written form (labels: `JSONEncoder`'s number format for their scores).
+    static func json(_ value: some Encodable) throws(StoreError) -> String {
         do {
             return String(decoding: try encoder.encode(value), as: UTF8.self)
         } catch {

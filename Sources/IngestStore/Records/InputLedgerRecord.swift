@@ -4,8 +4,8 @@ import GRDB
 ///
 /// A ledger key recorded as `ingested` is never ingested again: that is what makes a restart after a crash
 /// enqueue nothing twice. A `failed` row does not block a later success; the success replaces it. This type
-/// is the only code that knows the table's columns.
-struct InputLedgerRecord: Codable, FetchableRecord, PersistableRecord {
+/// is the only code that knows the table's columns. Its statements run once per input, so they are cached.
+struct InputLedgerRecord: Decodable, FetchableRecord, TableRecord {
     static let databaseTableName = "inputLedger"
 
     enum Outcome: String, CaseIterable {
@@ -23,9 +23,14 @@ struct InputLedgerRecord: Codable, FetchableRecord, PersistableRecord {
 
     /// Whether the input with this key was already ingested.
     static func isIngested(_ db: Database, ledgerKey: String) throws -> Bool {
-        try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM inputLedger WHERE ledgerKey = ? AND outcome = ?)",
-            arguments: [ledgerKey, Outcome.ingested.rawValue]) ?? false
+        let statement = try db.cachedStatement(sql: isIngestedSQL)
+        return try Bool.fetchOne(statement, arguments: isIngestedArguments(ledgerKey: ledgerKey)) ?? false
+    }
+
+    static let isIngestedSQL = "SELECT EXISTS (SELECT 1 FROM inputLedger WHERE ledgerKey = ? AND outcome = ?)"
+
+    static func isIngestedArguments(ledgerKey: String) -> StatementArguments {
+        [ledgerKey, Outcome.ingested.rawValue]
     }
 
     /// Records an ingested input, replacing an earlier failure of the same key.
@@ -34,15 +39,27 @@ struct InputLedgerRecord: Codable, FetchableRecord, PersistableRecord {
     static func recordIngested(
         _ db: Database, ledgerKey: String?, source: String, location: String, articleCount: Int, at: Double
     ) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO inputLedger (ledgerKey, source, location, outcome, articleCount, reason, at)
-                VALUES (?, ?, ?, ?, ?, NULL, ?)
-                ON CONFLICT (ledgerKey) DO UPDATE SET
-                    source = excluded.source, location = excluded.location, outcome = excluded.outcome,
-                    articleCount = excluded.articleCount, reason = NULL, at = excluded.at
-                """,
-            arguments: [ledgerKey, source, location, Outcome.ingested.rawValue, articleCount, at])
+        let statement = try db.cachedStatement(sql: recordIngestedSQL)
+        try statement.execute(
+            arguments: recordIngestedArguments(
+                ledgerKey: ledgerKey, source: source, location: location, articleCount: articleCount, at: at))
+    }
+
+    static let recordIngestedSQL = """
+        INSERT INTO inputLedger (ledgerKey, source, location, outcome, articleCount, reason, at)
+        VALUES (?, ?, ?, ?, ?, NULL, ?)
+        ON CONFLICT (ledgerKey) DO UPDATE SET
+            source = excluded.source, location = excluded.location, outcome = excluded.outcome,
+            articleCount = excluded.articleCount, reason = NULL, at = excluded.at
+        """
+
+    static func recordIngestedArguments(
+        ledgerKey: String?, source: String, location: String, articleCount: Int, at: Double
+    ) -> StatementArguments {
+        [
+            ledgerKey, source, location,
+            Outcome.ingested.rawValue, articleCount, at,
+        ]
     }
 
     /// Records a failed input. A key already failed gets the newer reason; a key already ingested keeps its
@@ -50,16 +67,28 @@ struct InputLedgerRecord: Codable, FetchableRecord, PersistableRecord {
     static func recordFailure(
         _ db: Database, ledgerKey: String?, source: String, location: String, reason: String, at: Double
     ) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO inputLedger (ledgerKey, source, location, outcome, articleCount, reason, at)
-                VALUES (?, ?, ?, ?, 0, ?, ?)
-                ON CONFLICT (ledgerKey) DO UPDATE SET
-                    source = excluded.source, location = excluded.location, reason = excluded.reason,
-                    at = excluded.at
-                WHERE outcome = ?
-                """,
-            arguments: [ledgerKey, source, location, Outcome.failed.rawValue, reason, at, Outcome.failed.rawValue])
+        let statement = try db.cachedStatement(sql: recordFailureSQL)
+        try statement.execute(
+            arguments: recordFailureArguments(
+                ledgerKey: ledgerKey, source: source, location: location, reason: reason, at: at))
+    }
+
+    static let recordFailureSQL = """
+        INSERT INTO inputLedger (ledgerKey, source, location, outcome, articleCount, reason, at)
+        VALUES (?, ?, ?, ?, 0, ?, ?)
+        ON CONFLICT (ledgerKey) DO UPDATE SET
+            source = excluded.source, location = excluded.location, reason = excluded.reason, at = excluded.at
+        WHERE outcome = ?
+        """
+
+    static func recordFailureArguments(
+        ledgerKey: String?, source: String, location: String, reason: String, at: Double
+    ) -> StatementArguments {
+        [
+            ledgerKey, source, location,
+            Outcome.failed.rawValue, reason, at,
+            Outcome.failed.rawValue,
+        ]
     }
 
     /// Inputs per source and outcome; both outcomes are present for every source, zero included.

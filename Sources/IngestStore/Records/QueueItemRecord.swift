@@ -6,7 +6,7 @@ import GRDB
 /// The table is the contract with consumers (see DESIGN.md, "The queue table"): states
 /// `ready → leased → done`, or `dead` after the last attempt; `attempts` counts claims. This type is the
 /// only code that knows the table's columns, so every queue statement lives here.
-struct QueueItemRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct QueueItemRecord: Decodable, FetchableRecord, TableRecord {
     static let databaseTableName = "queueItem"
 
     var id: Int64?
@@ -20,10 +20,6 @@ struct QueueItemRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var lastError: String?
     var createdAt: Double
     var updatedAt: Double
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 
     /// The row as the store's API shows it.
     func row() throws(StoreError) -> QueueRow {
@@ -41,11 +37,21 @@ struct QueueItemRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     /// Enqueues an article: `ready` at once.
+    ///
+    /// A cached statement with explicit arguments: this runs for every article a commit enqueues.
     static func enqueue(_ db: Database, articleId: Int64, queue: String, now: Double) throws {
-        var record = QueueItemRecord(
-            id: nil, articleId: articleId, queue: queue, state: QueueState.ready.rawValue, attempts: 0,
-            availableAt: now, leaseOwner: nil, leaseExpiresAt: nil, lastError: nil, createdAt: now, updatedAt: now)
-        try record.insert(db)
+        let statement = try db.cachedStatement(sql: enqueueSQL)
+        try statement.execute(arguments: enqueueArguments(articleId: articleId, queue: queue, now: now))
+    }
+
+    static let enqueueSQL = """
+        INSERT INTO queueItem (articleId, queue, state, attempts, availableAt, leaseOwner, leaseExpiresAt,
+                               lastError, createdAt, updatedAt)
+        VALUES (?, ?, ?, 0, ?, NULL, NULL, NULL, ?, ?)
+        """
+
+    static func enqueueArguments(articleId: Int64, queue: String, now: Double) -> StatementArguments {
+        [articleId, queue, QueueState.ready.rawValue, now, now, now]
     }
 
     /// Moves expired leases of `queue` that used their last attempt to `dead`. Returns how many.

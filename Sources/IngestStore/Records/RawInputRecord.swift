@@ -4,7 +4,8 @@ import IngestCore
 
 /// A row of `rawInput`: an input's bytes as they arrived, kept (compressed when that helps) so articles
 /// can be reprocessed with a newer pipeline. This type is the only code that knows the table's columns.
-struct RawInputRecord: Codable, FetchableRecord, MutablePersistableRecord {
+/// Rows are written with a cached statement (see ``ArticleRecord``).
+struct RawInputRecord: Decodable, FetchableRecord, TableRecord {
     static let databaseTableName = "rawInput"
 
     enum Compression: String {
@@ -20,8 +21,17 @@ struct RawInputRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var compression: String
     var data: Data
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
+    /// Inserts `record` and returns its id.
+    static func insert(_ db: Database, _ record: RawInputRecord) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: insertSQL)
+        try statement.execute(arguments: insertArguments(record))
+        return db.lastInsertedRowID
+    }
+
+    static let insertSQL = "INSERT INTO rawInput (sha256, format, size, compression, data) VALUES (?, ?, ?, ?, ?)"
+
+    static func insertArguments(_ record: RawInputRecord) -> StatementArguments {
+        [record.sha256, record.format, record.size, record.compression, record.data]
     }
 
     /// The row for `bytes`: zlib-compressed unless that does not make it smaller (tiny or already
