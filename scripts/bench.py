@@ -89,6 +89,27 @@ class Daemon:
         return False
 
 
+def burst(d, count, prefix, staging, timeout):
+    """Writes `count` files to `staging`, starts `d`, renames them all into its inbox at once and waits
+    until every one is queued. Returns the CPU seconds used, the first rename time and the last commit."""
+    shutil.rmtree(staging, ignore_errors=True)
+    os.makedirs(staging)
+    names = [f"{prefix}{i}.txt" for i in range(count)]
+    for i, name in enumerate(names):
+        with open(os.path.join(staging, name), "w") as f:
+            f.write(story(i))
+    d.start()
+    cpu0 = d.cpu_seconds()
+    t_start = time.time()
+    for name in names:
+        os.rename(os.path.join(staging, name), os.path.join(d.inbox, name))
+    if not d.wait_queued(count, timeout):
+        sys.exit(f"burst of {count}: only {d.queued()} reached the queue")
+    with sqlite3.connect(f"file:{d.db}?mode=ro", uri=True) as c:
+        t_end = c.execute("SELECT max(createdAt) FROM queueItem").fetchone()[0]
+    return names, d.cpu_seconds() - cpu0, t_start, t_end
+
+
 def percentile(values, p):
     values = sorted(values)
     k = min(len(values) - 1, max(0, int(round(p / 100 * len(values) + 0.5)) - 1))
@@ -152,22 +173,7 @@ def main():
 
     # 2. Throughput: a burst of small text files.
     d = Daemon(build_dir, os.path.join(work, "throughput"))
-    shutil.rmtree(staging, ignore_errors=True)
-    os.makedirs(staging)
-    names = [f"t{i}.txt" for i in range(args.files)]
-    for i, name in enumerate(names):
-        with open(os.path.join(staging, name), "w") as f:
-            f.write(story(i))
-    d.start()
-    cpu0 = d.cpu_seconds()
-    t_start = time.time()
-    for name in names:
-        os.rename(os.path.join(staging, name), os.path.join(d.inbox, name))
-    if not d.wait_queued(args.files, 600):
-        sys.exit(f"throughput run: only {d.queued()} of {args.files} reached the queue")
-    with sqlite3.connect(f"file:{d.db}?mode=ro", uri=True) as c:
-        t_end = c.execute("SELECT max(createdAt) FROM queueItem").fetchone()[0]
-    cpu_burst = d.cpu_seconds() - cpu0
+    names, cpu_burst, t_start, t_end = burst(d, args.files, "t", staging, 600)
     peak_rss = d.status_kib("VmHWM")
     time.sleep(2)
     rss_after_burst = d.status_kib("VmRSS")
@@ -191,20 +197,7 @@ def main():
     burst_line = ""
     if args.burst:
         d = Daemon(build_dir, os.path.join(work, "burst"))
-        shutil.rmtree(staging, ignore_errors=True)
-        os.makedirs(staging)
-        burst_names = [f"b{i}.txt" for i in range(args.burst)]
-        for i, name in enumerate(burst_names):
-            with open(os.path.join(staging, name), "w") as f:
-                f.write(story(i))
-        d.start()
-        t0 = time.time()
-        for name in burst_names:
-            os.rename(os.path.join(staging, name), os.path.join(d.inbox, name))
-        if not d.wait_queued(args.burst, 1800):
-            sys.exit(f"burst run: only {d.queued()} of {args.burst} reached the queue")
-        with sqlite3.connect(f"file:{d.db}?mode=ro", uri=True) as c:
-            t_end = c.execute("SELECT max(createdAt) FROM queueItem").fetchone()[0]
+        _, _, t0, t_end = burst(d, args.burst, "b", staging, 1800)
         burst_peak = d.status_kib("VmHWM")
         d.stop()
         burst_line = (f"| burst of {args.burst:,} files dropped at once | {args.burst / (t_end - t0):,.0f} files/s, "

@@ -54,3 +54,14 @@ public func waitUntil(timeout: Duration = .seconds(10), _ condition: () throws -
     }
     return try condition()
 }
+
+/// Polls an asynchronous `condition` every 10 ms until it holds or `timeout` passes; returns whether it
+/// held. Generous by default: the machines running the tests are shared and sometimes slow.
+public func eventually(timeout: Duration = .seconds(15), _ condition: @Sendable () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return await condition()
+}

@@ -15,7 +15,7 @@ struct FolderWatchTests {
     func writeAndClose() async throws {
         try await withRunningSource { folder, sink, _ in
             folderWatchWrite(folder + "/a.txt", chunks: ["hello ", "world"])
-            #expect(await folderWatchEventually { await sink.count == 1 })
+            #expect(await eventually { await sink.count == 1 })
             #expect(await sink.text(of: "a.txt") == "hello world")
             try await Task.sleep(for: .milliseconds(300))
             #expect(await sink.names == ["a.txt"])
@@ -29,7 +29,7 @@ struct FolderWatchTests {
             try await Task.sleep(for: .milliseconds(100))
             #expect(await sink.count == 0, "a *.tmp file is not taken")
             #expect(rename(folder + "/b.md.tmp", folder + "/b.md") == 0)
-            #expect(await folderWatchEventually { await sink.count == 1 })
+            #expect(await eventually { await sink.count == 1 })
             #expect(await sink.text(of: "b.md") == "# title\nbody\n")
             try await Task.sleep(for: .milliseconds(300))
             #expect(await sink.names == ["b.md"])
@@ -40,7 +40,7 @@ struct FolderWatchTests {
     func createFile() async throws {
         try await withRunningSource { folder, sink, _ in
             #expect(FileManager.default.createFile(atPath: folder + "/c.txt", contents: Data("created".utf8)))
-            #expect(await folderWatchEventually { await sink.count == 1 })
+            #expect(await eventually { await sink.count == 1 })
             try await Task.sleep(for: .milliseconds(300))
             #expect(await sink.names == ["c.txt"])
             #expect(await sink.text(of: "c.txt") == "created")
@@ -63,7 +63,7 @@ struct FolderWatchTests {
             try await Task.sleep(for: .milliseconds(100))
             #expect(await sink.count == 0, "nothing is taken while the writer holds the file open")
             close(fd)
-            #expect(await folderWatchEventually { await sink.count == 1 })
+            #expect(await eventually { await sink.count == 1 })
             #expect(await sink.text(of: "slow.txt") == expected)
             try await Task.sleep(for: .milliseconds(300))
             #expect(await sink.names == ["slow.txt"])
@@ -80,7 +80,7 @@ struct FolderWatchTests {
                 [.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: root.path + "/in/" + name)
         }
         try await withRunningSource(root: root) { _, sink, _ in
-            #expect(await folderWatchEventually { await sink.count == 2 })
+            #expect(await eventually { await sink.count == 2 })
             #expect(Set(await sink.names) == ["old1.txt", "old2.json"])
         }
     }
@@ -97,13 +97,13 @@ struct FolderWatchTests {
                     rename(folder + "/.f\(i).txt", folder + "/f\(i).txt")
                 }
             }
-            #expect(await folderWatchEventually(timeout: .seconds(10)) { await sink.count >= total })
+            #expect(await eventually(timeout: .seconds(10)) { await sink.count >= total })
             try await Task.sleep(for: .milliseconds(300))
             let names = await sink.names
             #expect(names.count == total)
             #expect(Set(names) == Set((0..<total).map { "f\($0).txt" }))
             #expect(
-                await folderWatchEventually {
+                await eventually {
                     ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/done"))?.count ?? 0) == total
                 })
             let status = source.status()
@@ -119,7 +119,7 @@ struct FolderWatchTests {
         try await withRunningSource { folder, sink, source in
             folderWatchWrite(folder + "/image.png", chunks: ["\u{89}PNG"])
             #expect(
-                await folderWatchEventually {
+                await eventually {
                     FileManager.default.fileExists(atPath: folder + "/failed/image.png.error.json")
                 })
             #expect(await sink.count == 0)
@@ -141,7 +141,7 @@ struct FolderWatchTests {
             configuration: .init(name: "watch", path: folder, settle: .milliseconds(500), maxInFlight: maxInFlight),
             sink: sink, logger: Logger(label: "folder.watch.tests", factory: { _ in SwiftLogNoOpLogHandler() }))
         let running = Task { try await source.run() }
-        #expect(await folderWatchEventually { source.status().state == "running" })
+        #expect(await eventually { source.status().state == "running" })
         do {
             try await body(folder, sink, source)
         } catch {
@@ -153,7 +153,7 @@ struct FolderWatchTests {
             try? await running.value
             return true
         }
-        #expect(await folderWatchEventually { source.status().state == "stopped" }, "run() ends on cancellation")
+        #expect(await eventually { source.status().state == "stopped" }, "run() ends on cancellation")
         _ = await stopped.value
         withExtendedLifetime(root) {}
     }
@@ -193,13 +193,3 @@ private func folderWatchWrite(_ path: String, chunks: [String]) {
     close(fd)
 }
 
-private func folderWatchEventually(
-    timeout: Duration = .seconds(15), _ condition: @Sendable () async -> Bool
-) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
-}

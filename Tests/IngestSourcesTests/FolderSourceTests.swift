@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import IngestTestKit
 import Testing
 
 @testable import IngestSources

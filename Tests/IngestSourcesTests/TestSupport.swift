@@ -72,18 +72,6 @@ func makeSource(
     return FolderSource(configuration: configuration, sink: sink, logger: quietLogger)
 }
 
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(
-    timeout: Duration = .seconds(15), _ condition: @Sendable () async -> Bool
-) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
-}
-
 /// Parses a `NAME.error.json` report.
 func readReport(_ folder: TempFolder, _ relative: String) -> [String: Any]? {
     guard let data = FileManager.default.contents(atPath: folder.path + "/" + relative) else { return nil }
