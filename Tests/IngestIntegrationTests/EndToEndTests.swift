@@ -120,6 +120,35 @@ struct EndToEndTests {
         #expect(daemon.stop() == 0)
     }
 
+    @Test("SIGTERM during an ingest: exits 0, every file in done/ is committed, a restart finishes the rest once")
+    func gracefulStopMidway() async throws {
+        let dir = try TemporaryDirectory("sigterm")
+        let daemon = try DaemonProcess(directory: dir)
+        let count = 2_000
+        try FileManager.default.createDirectory(atPath: daemon.inbox, withIntermediateDirectories: true)
+        for n in 0..<count {
+            try Data(story(n).utf8).write(to: URL(fileURLWithPath: "\(daemon.inbox)/g\(n).txt"))
+        }
+        try await daemon.start()
+        _ = await waitUntil(timeout: .seconds(60)) { queueCount(daemon) >= 200 }
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log().suffix(2000))")
+        // What was moved to done/ must be in the store: a file leaves the inbox only after its commit.
+        let committed = Set(try storedTitles(daemon))
+        let done = dir.files(in: "state/inbox/done")
+        #expect(!done.isEmpty)
+        for name in done {
+            let n = Int(name.dropFirst().dropLast(4))!
+            #expect(committed.contains("Story number \(n) about the harbour"), "\(name) in done/ but not committed")
+        }
+        try await daemon.start()
+        #expect(await waitUntil(timeout: .seconds(120)) { inboxFiles(daemon).isEmpty && queueCount(daemon) >= count })
+        try await Task.sleep(for: .milliseconds(300))
+        let titles = try storedTitles(daemon)
+        #expect(titles.count == count)
+        #expect(Set(titles).count == count)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test("read-only commands fall back to the database when the daemon is down, and say so")
     func fallback() async throws {
         let dir = try TemporaryDirectory("fallback")
