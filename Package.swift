@@ -25,6 +25,8 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // SQLite store: migrations, batched commits, the queue, the file ledger.
         .target(
             name: "IngestStore",
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "IngestSources",
             dependencies: [
-                "IngestCore",
+                "IngestCore", "CLibXML2",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
