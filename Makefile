@@ -4,7 +4,7 @@ APT_PACKAGES := libsqlite3-dev zlib1g-dev libxml2-dev pkg-config
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run test bench clean
+.PHONY: deps build release run test bench eval-feeds clean
 
 # Installs the missing -dev packages (asks apt only when one is missing).
 deps:
@@ -33,6 +33,10 @@ test: deps
 # Benchmarks on a release build; results go to BENCHMARKS.md by hand, with the machine.
 bench: release
 	python3 scripts/bench.py --build-dir .build/release
+
+# Feed parser agreement with feed-rs and gofeed on ../shared/evalsets (skipped when absent).
+eval-feeds: build
+	python3 scripts/eval_feeds.py --ingestctl .build/debug/ingestctl
 
 clean:
 	rm -rf .build var

@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "ingestctl",
             dependencies: [
-                "IngestDaemon", "IngestCore", "IngestStore",
+                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
