@@ -27,13 +27,8 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    func client() throws -> ControlClient {
-        ControlClient(socketPath: try socket ?? loadConfiguration().daemon.controlSocket)
-    }
-
     /// The store, opened directly, for when the daemon is down. Never creates a database.
-    func openStore() throws -> SQLiteStore {
-        let configuration = try loadConfiguration()
+    func openStore(_ configuration: IngestConfiguration) throws -> SQLiteStore {
         do {
             return try SQLiteStore(path: configuration.store.path, queue: configuration.queue, keepRaw: configuration.store.keepRaw, createIfMissing: false)
         } catch {
@@ -56,13 +51,21 @@ enum Via {
 extension ConnectionOptions {
     /// The daemon when it runs; the database otherwise, saying so on stderr.
     func connect() throws -> Via {
-        let client = try client()
+        // The config is read once, and only when something needs it: --socket alone is enough to talk to a daemon.
+        var configuration: IngestConfiguration?
+        func config() throws -> IngestConfiguration {
+            if let configuration { return configuration }
+            let loaded = try loadConfiguration()
+            configuration = loaded
+            return loaded
+        }
+        let client = ControlClient(socketPath: try socket ?? config().daemon.controlSocket)
         do {
             _ = try client.request("GET", "/v1/version")
             return .daemon(client)
         } catch .notRunning(let path) {
             note("ingestd is not running (no answer on \(path)); reading the database directly")
-            return .database(try openStore())
+            return .database(try openStore(config()))
         } catch {
             throw CLIError("\(error)")
         }
