@@ -73,6 +73,12 @@ public enum DateParsing {
         var tokens = s.replacingOccurrences(of: ",", with: " ").split(separator: " ").map { $0.lowercased() }
         let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         if let first = tokens.first, weekdays.contains(String(first.prefix(3))) { tokens.removeFirst() }
+        // A weekday in another language ("mer, 16 nov 2022"): a leading word that is neither a day nor a month.
+        if tokens.count >= 4, let first = tokens.first, Int(first) == nil, !months.contains(String(first.prefix(3))),
+            Int(tokens[1]) != nil
+        {
+            tokens.removeFirst()
+        }
         guard tokens.count >= 3 else { return nil }
         var day: Int?, month: Int?
         if let d = Int(tokens[0]), let m = months.firstIndex(of: String(tokens[1].prefix(3))) {
@@ -96,7 +102,11 @@ public enum DateParsing {
             let zone = tokens[4]
             if let h = zones[zone] {
                 offset = h * 3600
-            } else if let f = zone.first, f == "+" || f == "-", zone.count == 5, let v = Int(zone.dropFirst()) {
+            } else if let f = zone.first, f == "+" || f == "-",
+                case let digits = zone.dropFirst().replacingOccurrences(of: ":", with: ""),
+                digits.count == 4, let v = Int(digits)
+            {
+                // `+0100`, and `+01:00` as some feeds write it.
                 offset = (f == "-" ? -1 : 1) * ((v / 100) * 3600 + (v % 100) * 60)
             }
         }

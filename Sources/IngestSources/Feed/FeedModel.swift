@@ -50,9 +50,9 @@ public struct FeedEntry: Sendable, Codable, Equatable {
     public var publishedAt: Date?
     public var updated: String?
     public var updatedAt: Date?
-    /// The short form (`description`, `summary`, `summary` / `content_text` in JSON Feed).
+    /// The short form (`description`, Atom `summary`, JSON Feed `summary`).
     public var summary: String?
-    /// The full form (`content:encoded`, Atom `content`, `content_html`).
+    /// The full form (`content:encoded`, Atom `content`, JSON Feed `content_html`, else `content_text`).
     public var content: String?
     public var categories: [String]
     public var enclosures: [Enclosure]

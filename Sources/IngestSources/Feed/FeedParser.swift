@@ -1,0 +1,128 @@
+import Foundation
+import IngestCore
+
+/// Reads any supported feed document: the format is detected from the content, never from a file name
+/// or a content type.
+public enum FeedParser {
+    /// - Parameters:
+    ///   - url: where the document came from; the base for relative links.
+    ///   - declaredCharset: a charset declared outside the document (HTTP `Content-Type`).
+    public static func parse(_ bytes: [UInt8], url: String? = nil, declaredCharset: String? = nil) throws(FeedParseError)
+        -> ParsedFeed
+    {
+        switch sniff(bytes) {
+        case .empty:
+            throw FeedParseError("empty document")
+        case .json:
+            return try JSONFeedParser.parse(bytes, url: url)
+        case .markup:
+            break
+        case .other:
+            throw FeedParseError("not a feed: neither XML nor JSON")
+        }
+        let document = try FeedXML.parse(bytes, url: url, declaredCharset: declaredCharset)
+        let root = document.root
+        var feed: ParsedFeed
+        switch (root.name, root.namespace) {
+        case ("rss", _), ("RDF", _), ("channel", _):
+            feed = RSSParser.parse(root)
+        case ("feed", _):
+            feed = AtomParser.parse(root)
+        case ("entry", AtomParser.atom10?), ("entry", AtomParser.atom03?):
+            // An Atom entry document (RFC 4287 §4.1.2): read as a feed of one entry.
+            let wrapper = FeedXMLElement(
+                name: "feed", namespace: root.namespace, attributes: [], children: [.element(root)], base: root.base)
+            feed = AtomParser.parse(wrapper)
+        default:
+            throw FeedParseError("not a feed: root element is <\(root.name)>")
+        }
+        feed.warnings = document.warnings + feed.warnings
+        return feed
+    }
+
+    private enum Sniffed { case empty, json, markup, other }
+
+    /// The first meaningful byte, after a UTF-8 byte-order mark and whitespace. UTF-16/32 documents
+    /// (NULs or a 16-bit BOM) go to libxml2, which detects their encoding itself.
+    private static func sniff(_ bytes: [UInt8]) -> Sniffed {
+        var i = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return .markup }
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: i += 1
+            case UInt8(ascii: "{"): return .json
+            case UInt8(ascii: "<"): return .markup
+            case 0: return .markup
+            default: return .other
+            }
+        }
+        return .empty
+    }
+}
+
+/// Small helpers the XML feed parsers share.
+enum FeedText {
+    /// A date as given and as parsed; the text is kept even when it cannot be parsed.
+    static func date(_ element: FeedXMLElement?) -> (String?, Date?) {
+        guard let text = element?.trimmedText else { return (nil, nil) }
+        return (text, DateParsing.parse(text))
+    }
+
+    /// Markup to plain text for titles: tags removed, the common entities decoded, whitespace collapsed.
+    static func stripTags(_ html: String) -> String {
+        guard html.contains("<") || html.contains("&") else { return collapse(html) }
+        var out = ""
+        var inTag = false
+        for c in html {
+            if inTag {
+                if c == ">" { inTag = false }
+            } else if c == "<" {
+                inTag = true
+            } else {
+                out.append(c)
+            }
+        }
+        return collapse(decodeEntities(out))
+    }
+
+    static func collapse(_ s: String) -> String {
+        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// `&amp;`, `&#39;`, `&#x2019;` and the named HTML entities FeedXML knows.
+    static func decodeEntities(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semi = after.prefix(12).firstIndex(of: ";") {
+                let name = after[..<semi]
+                var replacement: String?
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
+                } else if name.hasPrefix("#") {
+                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
+                } else {
+                    replacement = FeedXML.htmlEntities[String(name)]
+                }
+                if let replacement {
+                    out += replacement
+                    rest = after[after.index(after: semi)...]
+                    continue
+                }
+            }
+            out += "&"
+            rest = after
+        }
+        out += rest
+        return out
+    }
+
+    static func nonEmpty(_ s: String?) -> String? {
+        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        return t
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import IngestCore
+import XCTest
+
+@testable import IngestSources
+
+final class AtomParserTests: XCTestCase {
+    func testAtom10WithXMLBaseAndTextConstructs() throws {
+        let xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://blog.example/" xml:lang="en">
+              <title type="html">Tom &amp;amp; &lt;b&gt;Jerry&lt;/b&gt;</title>
+              <subtitle type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <em>fine</em> blog</div></subtitle>
+              <link rel="self" href="/atom.xml"/><link href="/"/><link rel="alternate" type="application/json" href="/j"/>
+              <updated>2005-07-31T12:29:29Z</updated><id>tag:blog.example,2005:feed</id>
+              <entry xml:base="2005/07/">
+                <id>tag:blog.example,2005:1</id>
+                <title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Post <b>one</b></div></title>
+                <link rel="alternate" type="text/html" href="post.html"/>
+                <link rel="enclosure" type="audio/mpeg" length="1337" href="audio.mp3"/>
+                <author><name>Mark</name></author><author><name>Sam</name></author>
+                <published>2003-12-13T08:29:29-04:00</published><updated>2005-07-31T12:29:29Z</updated>
+                <summary>Short</summary>
+                <content type="xhtml" xml:base="/other/"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hello <a href="x">x</a></p></div></content>
+                <category term="tech" label="Technology"/><category term="misc"/>
+              </entry>
+              <entry>
+                <id>tag:blog.example,2005:2</id><title>Two</title><link href="two"/>
+                <content type="html">&lt;p&gt;escaped&lt;/p&gt;</content><updated>not a date</updated>
+              </entry>
+            </feed>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8))
+        XCTAssertEqual(feed.kind, .atom10)
+        XCTAssertEqual(feed.title, "Tom & Jerry")
+        XCTAssertEqual(feed.description, "A fine blog")
+        XCTAssertEqual(feed.link, "http://blog.example/")
+        XCTAssertEqual(feed.feedURL, "http://blog.example/atom.xml")
+        XCTAssertEqual(feed.language, "en")
+        XCTAssertEqual(feed.updatedAt, Date(timeIntervalSince1970: 1_122_812_969))
+
+        let first = feed.entries[0]
+        XCTAssertEqual(first.id, "tag:blog.example,2005:1")
+        XCTAssertEqual(first.title, "Post one")
+        XCTAssertEqual(first.link, "http://blog.example/2005/07/post.html")
+        XCTAssertEqual(first.authors, ["Mark", "Sam"])
+        XCTAssertEqual(first.publishedAt, Date(timeIntervalSince1970: 1_071_318_569))
+        XCTAssertEqual(first.summary, "Short")
+        XCTAssertEqual(first.content, "<p>Hello <a href=\"x\">x</a></p>")
+        XCTAssertEqual(first.categories, ["Technology", "misc"])
+        XCTAssertEqual(first.enclosures, [.init(url: "http://blog.example/2005/07/audio.mp3", type: "audio/mpeg", length: 1337)])
+
+        let second = feed.entries[1]
+        XCTAssertEqual(second.link, "http://blog.example/two")
+        XCTAssertEqual(second.content, "<p>escaped</p>")
+        XCTAssertEqual(second.updated, "not a date")
+        XCTAssertNil(second.updatedAt)
+    }
+
+    func testAtom03() throws {
+        let xml = """
+            <feed version="0.3" xmlns="http://purl.org/atom/ns#">
+              <title>Old Atom</title><tagline>tag</tagline><link rel="alternate" type="text/html" href="http://old.example/"/>
+              <modified>2004-01-01T00:00:00Z</modified>
+              <entry><id>e1</id><title>E</title><link rel="alternate" href="http://old.example/e"/>
+                <issued>2003-12-31T10:00:00Z</issued><modified>2004-01-01T00:00:00Z</modified>
+                <author><name>Old</name></author>
+                <content type="text/html" mode="escaped">&lt;p&gt;c&lt;/p&gt;</content>
+                <summary mode="base64">SGVsbG8=</summary></entry>
+            </feed>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8))
+        XCTAssertEqual(feed.kind, .atom03)
+        XCTAssertEqual(feed.title, "Old Atom")
+        XCTAssertEqual(feed.description, "tag")
+        XCTAssertEqual(feed.link, "http://old.example/")
+        let e = try XCTUnwrap(feed.entries.first)
+        XCTAssertEqual(e.published, "2003-12-31T10:00:00Z")
+        XCTAssertNotNil(e.publishedAt)
+        XCTAssertNotNil(e.updatedAt)
+        XCTAssertEqual(e.content, "<p>c</p>")
+        XCTAssertEqual(e.summary, "Hello")
+        XCTAssertEqual(e.authors, ["Old"])
+    }
+
+    func testAtomRelativeToDocumentURL() throws {
+        let xml = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><link href=\"index.html\"/><entry><link href=\"e/1\"/></entry></feed>"
+        let feed = try FeedParser.parse(Array(xml.utf8), url: "https://x.example/blog/atom.xml")
+        XCTAssertEqual(feed.link, "https://x.example/blog/index.html")
+        XCTAssertEqual(feed.entries.first?.link, "https://x.example/blog/e/1")
+    }
+}
