@@ -132,15 +132,6 @@ public enum HTMLText {
         return result
     }
 
-    static let namedEntities: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "mdash": "—",
-        "ndash": "–", "hellip": "…", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "laquo": "«",
-        "raquo": "»", "copy": "©", "reg": "®", "trade": "™", "euro": "€", "pound": "£", "bull": "•",
-        "middot": "·", "deg": "°", "eacute": "é", "egrave": "è", "aacute": "á", "agrave": "à", "ouml": "ö",
-        "uuml": "ü", "auml": "ä", "szlig": "ß", "ccedil": "ç", "ntilde": "ñ", "iacute": "í", "oacute": "ó",
-        "uacute": "ú", "times": "×", "shy": "",
-    ]
-
     /// Decodes named (a common set) and numeric character references; leaves unknown ones as they are.
     public static func decodeEntities(_ s: String) -> String {
         guard s.contains("&") else { return s }
@@ -157,7 +148,7 @@ public enum HTMLText {
                 } else if name.hasPrefix("#") {
                     replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
                 } else {
-                    replacement = namedEntities[String(name)]
+                    replacement = HTMLEntities.named[String(name)]
                 }
                 if let replacement {
                     result += replacement

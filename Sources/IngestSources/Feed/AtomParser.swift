@@ -73,6 +73,10 @@ enum AtomParser {
     /// A text construct as plain text (titles): html and xhtml lose their tags.
     static func plainText(_ element: FeedXMLElement?) -> String? {
         guard let element else { return nil }
+        // Base64 text (0.3 `mode="base64"`, or a binary media type) is decoded, then read as markup.
+        if isBase64(element), let decoded = markup(element) {
+            return FeedText.nonEmpty(FeedText.stripTags(decoded))
+        }
         switch textType(element) {
         case "html", "xhtml": return FeedText.nonEmpty(FeedText.stripTags(markup(element) ?? ""))
         default: return element.trimmedText.map(FeedText.collapse)
@@ -85,7 +89,7 @@ enum AtomParser {
         guard let element else { return nil }
         if element.attribute("src") != nil && element.children.isEmpty { return nil }
         let mode = element.attribute("mode")?.lowercased()
-        if mode == "base64", let text = element.trimmedText,
+        if isBase64(element), let text = element.trimmedText,
             let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters)
         {
             return FeedText.nonEmpty(String(decoding: data, as: UTF8.self))
@@ -101,6 +105,14 @@ enum AtomParser {
             return FeedText.nonEmpty(element.innerXML)
         }
         return element.trimmedText
+    }
+
+    /// Atom 0.3 says so with `mode="base64"`; Atom 1.0 content of a type that is neither text nor XML is
+    /// Base64 (RFC 4287 §4.1.3.3).
+    private static func isBase64(_ element: FeedXMLElement) -> Bool {
+        if element.attribute("mode")?.lowercased() == "base64" { return true }
+        guard let type = element.attribute("type")?.lowercased(), type.contains("/") else { return false }
+        return !(type.hasPrefix("text/") || type.hasSuffix("/xml") || type.hasSuffix("+xml"))
     }
 
     private static func textType(_ element: FeedXMLElement) -> String {
