@@ -1,6 +1,6 @@
 # ingestd — the two commands a new machine needs are `make run` and `make test`; each installs what it
 # needs first. Debian packages the build links against:
-APT_PACKAGES := libsqlite3-dev zlib1g-dev libxml2-dev pkg-config
+APT_PACKAGES := libsqlite3-dev zlib1g-dev libxml2-dev libcurl4-openssl-dev pkg-config
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -26,6 +26,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // SQLite store: migrations, batched commits, the queue, the file ledger.
         .target(
@@ -39,7 +41,7 @@ let package = Package(
         .target(
             name: "IngestSources",
             dependencies: [
-                "IngestCore", "CLibXML2",
+                "IngestCore", "CLibXML2", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
