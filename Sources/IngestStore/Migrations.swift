@@ -11,12 +11,18 @@ import GRDB
 enum StoreMigrations {
     /// Articles, the queue, the input ledger and the raw inputs.
     static let v1 = "v1-articles-queue-ledger"
+    /// Feeds added with `ingestctl feeds add`/`import`, and every feed's polling state.
+    static let v2 = "v2-feeds"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(v1) { db in
             try db.execute(sql: v1Schema)
+        }
+        // Add new migrations here, at the end: order is important.
+        migrator.registerMigration(v2) { db in
+            try db.execute(sql: v2Schema)
         }
         return migrator
     }
@@ -145,5 +151,39 @@ enum StoreMigrations {
             CHECK (outcome = 'ingested' OR reason IS NOT NULL)
         );
         CREATE INDEX inputLedger_outcome_at ON inputLedger(outcome, at);
+        """
+
+    // `feedState` has no foreign key to `feed`: feeds from the config are not stored in `feed`, yet their
+    // validators, health and schedule must survive restarts too. Removing an added feed deletes its state
+    // in the same transaction instead.
+    // Booleans are INTEGER 0/1 with a CHECK, so a stray value written by hand with SQL is refused.
+    private static let v2Schema = """
+        CREATE TABLE feed (
+            name TEXT NOT NULL PRIMARY KEY CHECK (name <> ''),
+            url TEXT NOT NULL UNIQUE CHECK (url LIKE 'http://%' OR url LIKE 'https://%'),
+            intervalSecs INTEGER NOT NULL CHECK (intervalSecs > 0),
+            fetchFullContent INTEGER NOT NULL DEFAULT 0 CHECK (fetchFullContent IN (0, 1)),
+            allowPrivateNetworks INTEGER NOT NULL DEFAULT 0 CHECK (allowPrivateNetworks IN (0, 1)),
+            origin TEXT NOT NULL CHECK (origin IN ('config', 'cli')),
+            addedAt REAL NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE feedState (
+            name TEXT NOT NULL PRIMARY KEY CHECK (name <> ''),
+            url TEXT NOT NULL,
+            etag TEXT,
+            lastModified TEXT,
+            health TEXT NOT NULL DEFAULT 'ok' CHECK (health IN ('ok', 'backing_off', 'failing')),
+            lastSuccessAt REAL,
+            lastAttemptAt REAL,
+            lastStatus INTEGER,
+            lastError TEXT,
+            lastErrorAt REAL,
+            consecutiveErrors INTEGER NOT NULL DEFAULT 0 CHECK (consecutiveErrors >= 0),
+            nextPollAt REAL,
+            warnings TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(warnings) AND json_type(warnings) = 'array'),
+            redirectCandidate TEXT,
+            redirectCount INTEGER NOT NULL DEFAULT 0 CHECK (redirectCount >= 0)
+        ) WITHOUT ROWID;
         """
 }

@@ -32,7 +32,8 @@ public final class SQLiteStore: ArticleStore {
     private let pool: DatabasePool
     private let queueConfiguration: QueueConfiguration
     private let keepRaw: Bool
-    private let clock: @Sendable () -> Date
+    // Internal, not private: the feed extension (SQLiteStore+Feeds.swift) stamps and writes with them.
+    let clock: @Sendable () -> Date
 
     /// Opens the database at `path`, creating it (and its folder) when allowed, and migrates it.
     ///
@@ -262,7 +263,7 @@ public final class SQLiteStore: ArticleStore {
 
     // MARK: - Access
 
-    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             // GRDB opens an IMMEDIATE transaction for writes: the lock is taken before the first read, so
             // a transaction never fails half-way because another process wrote in between.
@@ -272,7 +273,7 @@ public final class SQLiteStore: ArticleStore {
         }
     }
 
-    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read(body)
         } catch {

@@ -4,11 +4,12 @@ import Glibc
 import IngestDaemon
 import IngestSources
 
-/// `ingestctl feeds …`: what ingestd makes of feeds. Later steps add list, poll, add, remove, import.
+/// `ingestctl feeds …`: what ingestd makes of feeds, and the feeds stored in the database
+/// (add, remove, import and list live in FeedsManageCommands.swift). Later steps add poll.
 struct Feeds: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Inspect feeds: parse a feed document the way ingestd reads it.",
-        subcommands: [Parse.self])
+        abstract: "Inspect and manage feeds: parse a feed document the way ingestd reads it; add, remove, import, list.",
+        subcommands: [Parse.self, Add.self, Remove.self, Import.self, List.self])
 
     struct Parse: ParsableCommand {
         static let configuration = CommandConfiguration(
