@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Finds and runs the project's built executables (`ingestd`, `ingestctl`) for tests that drive the real
 /// binaries.

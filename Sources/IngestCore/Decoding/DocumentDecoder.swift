@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Turns a ``RawDocument`` into the articles it holds: one for text, Markdown, HTML and JSON inputs, one
 /// per line for JSON Lines.
