@@ -1,12 +1,12 @@
 import Foundation
 import IngestCore
-import XCTest
+import Testing
 
-final class DateParsingTests: XCTestCase {
+@Suite struct DateParsingTests {
     /// 2006-01-02T15:04:05Z
     private let reference = Date(timeIntervalSince1970: 1_136_214_245)
 
-    func testRFC822Malformations() {
+    @Test func rFC822Malformations() {
         let same = [
             "Mon, 02 Jan 2006 15:04:05 GMT",
             "Mon, 2 Jan 2006 15:04:05 UT",
@@ -18,17 +18,17 @@ final class DateParsingTests: XCTestCase {
             "Mon, 02 Jan 2006 15:04:05 GMT (extra junk)",
             "lun, 02 jan 2006 16:04:05 +0100",
         ]
-        for text in same { XCTAssertEqual(DateParsing.parse(text), reference, text) }
-        XCTAssertEqual(DateParsing.parse("Mon, 02 Jan 2006 15:04 GMT"), reference.addingTimeInterval(-5), "no seconds")
+        for text in same { #expect(DateParsing.parse(text) == reference, "\(text)") }
+        #expect(DateParsing.parse("Mon, 02 Jan 2006 15:04 GMT") == reference.addingTimeInterval(-5), "no seconds")
     }
 
-    func testISO8601Variants() {
-        XCTAssertEqual(DateParsing.parse("2006-01-02T15:04:05Z"), reference)
-        XCTAssertEqual(DateParsing.parse("2006-01-02T17:04:05+02:00"), reference)
-        XCTAssertEqual(DateParsing.parse("2006-01-02 15:04:05"), reference)
+    @Test func iso8601Variants() {
+        #expect(DateParsing.parse("2006-01-02T15:04:05Z") == reference)
+        #expect(DateParsing.parse("2006-01-02T17:04:05+02:00") == reference)
+        #expect(DateParsing.parse("2006-01-02 15:04:05") == reference)
     }
 
-    func testUnparseableIsNil() {
-        for text in ["", "yesterday", "2006-13-45", "Foo, 99 Bar 2006"] { XCTAssertNil(DateParsing.parse(text), text) }
+    @Test func unparseableIsNil() {
+        for text in ["", "yesterday", "2006-13-45", "Foo, 99 Bar 2006"] { #expect(DateParsing.parse(text) == nil, "\(text)") }
     }
 }

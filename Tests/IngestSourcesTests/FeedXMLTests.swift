@@ -1,11 +1,11 @@
 import Foundation
 import IngestCore
-import XCTest
+import Testing
 
 @testable import IngestSources
 
-final class FeedXMLTests: XCTestCase {
-    func testTreeHasNamespacesAttributesAndBase() throws {
+@Suite struct FeedXMLTests {
+    @Test func treeHasNamespacesAttributesAndBase() throws {
         let xml = """
             <?xml version="1.0"?>
             <root xmlns="urn:a" xmlns:b="urn:b" xml:base="http://example.com/dir/">
@@ -13,17 +13,17 @@ final class FeedXMLTests: XCTestCase {
             </root>
             """
         let doc = try FeedXML.parse(Array(xml.utf8), url: "http://ignored.example/")
-        XCTAssertEqual(doc.root.name, "root")
-        XCTAssertEqual(doc.root.namespace, "urn:a")
-        let item = try XCTUnwrap(doc.root.child("item", in: ["urn:b"]))
-        XCTAssertEqual(item.attribute("attr", namespace: "urn:b"), "v")
-        XCTAssertEqual(item.attribute("plain"), "p")
-        XCTAssertEqual(item.text, "<i>cdata</i> & text")
-        XCTAssertEqual(item.resolve("x.html"), "http://example.com/dir/sub/x.html")
-        XCTAssertTrue(doc.warnings.isEmpty, "\(doc.warnings)")
+        #expect(doc.root.name == "root")
+        #expect(doc.root.namespace == "urn:a")
+        let item = try #require(doc.root.child("item", in: ["urn:b"]))
+        #expect(item.attribute("attr", namespace: "urn:b") == "v")
+        #expect(item.attribute("plain") == "p")
+        #expect(item.text == "<i>cdata</i> & text")
+        #expect(item.resolve("x.html") == "http://example.com/dir/sub/x.html")
+        #expect(doc.warnings.isEmpty, "\(doc.warnings)")
     }
 
-    func testBillionLaughsIsNotExpanded() throws {
+    @Test func billionLaughsIsNotExpanded() throws {
         var dtd = "<!ENTITY lol0 \"lol\">"
         for i in 1...9 {
             dtd += "<!ENTITY lol\(i) \"" + String(repeating: "&lol\(i - 1);", count: 10) + "\">"
@@ -32,14 +32,14 @@ final class FeedXMLTests: XCTestCase {
             + "<item><title a=\"&lol9;\">x</title></item></channel></rss>"
         let start = Date()
         let feed = try FeedParser.parse(Array(xml.utf8))
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
-        XCTAssertLessThan((feed.title ?? "").count, 1000)
-        XCTAssertLessThan((feed.entries.first?.title ?? "").count, 1000)
+        #expect(Date().timeIntervalSince(start) < 2)
+        #expect((feed.title ?? "").count < 1000)
+        #expect((feed.entries.first?.title ?? "").count < 1000)
         // libxml2 stops at the entity loop it detects: what comes after is lost, and said so.
-        XCTAssertFalse(feed.warnings.isEmpty)
+        #expect(!(feed.warnings.isEmpty))
     }
 
-    func testExternalEntityIsNeverRead() throws {
+    @Test func externalEntityIsNeverRead() throws {
         let secret = TempFolder()
         let path = secret.write("secret.txt", "TOP-SECRET-CONTENT")
         let xml = """
@@ -50,46 +50,46 @@ final class FeedXMLTests: XCTestCase {
             """
         let feed = try FeedParser.parse(Array(xml.utf8))
         let json = String(decoding: try JSONEncoder().encode(feed), as: UTF8.self)
-        XCTAssertFalse(json.contains("TOP-SECRET"), json)
-        XCTAssertEqual(feed.entries.count, 1)
+        #expect(!json.contains("TOP-SECRET"), "\(json)")
+        #expect(feed.entries.count == 1)
     }
 
-    func testKOI8RFromProlog() throws {
+    @Test func kOI8RFromProlog() throws {
         // "Новости" in KOI8-R.
         let word: [UInt8] = [0xEE, 0xCF, 0xD7, 0xCF, 0xD3, 0xD4, 0xC9]
         let bytes = Array("<?xml version=\"1.0\" encoding=\"KOI8-R\"?><rss version=\"2.0\"><channel><title>".utf8)
             + word + Array("</title></channel></rss>".utf8)
-        XCTAssertEqual(try FeedParser.parse(bytes).title, "Новости")
+        #expect(try FeedParser.parse(bytes).title == "Новости")
     }
 
-    func testWindows1251FromDeclaredCharset() throws {
+    @Test func windows1251FromDeclaredCharset() throws {
         // "Новости" in windows-1251, no encoding in the prolog: only the HTTP header says so.
         let word: [UInt8] = [0xCD, 0xEE, 0xE2, 0xEE, 0xF1, 0xF2, 0xE8]
         let bytes = Array("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>".utf8) + word
             + Array("</title></channel></rss>".utf8)
-        XCTAssertEqual(try FeedParser.parse(bytes, declaredCharset: "windows-1251").title, "Новости")
+        #expect(try FeedParser.parse(bytes, declaredCharset: "windows-1251").title == "Новости")
         let prolog = Array("<?xml version=\"1.0\" encoding=\"windows-1251\"?><rss><channel><title>".utf8) + word
             + Array("</title></channel></rss>".utf8)
-        XCTAssertEqual(try FeedParser.parse(prolog).title, "Новости")
+        #expect(try FeedParser.parse(prolog).title == "Новости")
     }
 
-    func testISO8859AndUTF16() throws {
+    @Test func iSO8859AndUTF16() throws {
         let latin = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><channel><title>Caf".utf8) + [0xE9]
             + Array("</title></channel></rss>".utf8)
-        XCTAssertEqual(try FeedParser.parse(latin).title, "Café")
+        #expect(try FeedParser.parse(latin).title == "Café")
         let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss><channel><title>Ünïcode</title></channel></rss>"
         var utf16: [UInt8] = [0xFF, 0xFE]
         for unit in text.utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
-        XCTAssertEqual(try FeedParser.parse(utf16).title, "Ünïcode")
+        #expect(try FeedParser.parse(utf16).title == "Ünïcode")
     }
 
-    func testUnknownDeclaredCharsetFallsBackToProlog() throws {
+    @Test func unknownDeclaredCharsetFallsBackToProlog() throws {
         let bytes = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><channel><title>ok</title></channel></rss>".utf8)
         let feed = try FeedParser.parse(bytes, declaredCharset: "x-no-such-charset")
-        XCTAssertEqual(feed.title, "ok")
+        #expect(feed.title == "ok")
     }
 
-    func testRecoversFromBrokenFeedsWithWarnings() throws {
+    @Test func recoversFromBrokenFeedsWithWarnings() throws {
         let xml = """
             <rss version="2.0"><channel><title>Tom & Jerry&nbsp;Show</title>
             <item><title>one</title><description><b>bold <i>nest</b></i></description></item>
@@ -98,22 +98,24 @@ final class FeedXMLTests: XCTestCase {
             <junk>after root</junk>
             """
         let feed = try FeedParser.parse(Array(xml.utf8))
-        XCTAssertEqual(feed.title, "Tom & Jerry Show", "titles collapse whitespace, NBSP included")
-        XCTAssertEqual(feed.entries.map(\.title), ["one", "two"])
-        XCTAssertFalse(feed.warnings.isEmpty)
+        #expect(feed.title == "Tom & Jerry Show", "titles collapse whitespace, NBSP included")
+        #expect(feed.entries.map(\.title) == ["one", "two"])
+        #expect(!(feed.warnings.isEmpty))
     }
 
-    func testEmptyGarbageAndNonFeedsAreErrors() {
+    @Test func emptyGarbageAndNonFeedsAreErrors() {
         for input in ["", "   \n", "garbage that is not markup", "<", "\u{0}\u{1}\u{2}"] {
-            XCTAssertThrowsError(try FeedParser.parse(Array(input.utf8)), "\(input.debugDescription)")
+            #expect(throws: FeedParseError.self, "\(input.debugDescription)") { try FeedParser.parse(Array(input.utf8)) }
         }
-        XCTAssertThrowsError(try FeedParser.parse(Array("<html><body>hi</body></html>".utf8))) { error in
-            XCTAssertEqual((error as? FeedParseError)?.message, "not a feed: root element is <html>")
+        #expect {
+            try FeedParser.parse(Array("<html><body>hi</body></html>".utf8))
+        } throws: { error in
+            (error as? FeedParseError)?.message == "not a feed: root element is <html>"
         }
     }
 
-    func testJSONIsDetectedByContent() throws {
+    @Test func jsonIsDetectedByContent() throws {
         let json = "\u{FEFF}  {\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"J\", \"items\": []}"
-        XCTAssertEqual(try FeedParser.parse(Array(json.utf8)).title, "J")
+        #expect(try FeedParser.parse(Array(json.utf8)).title == "J")
     }
 }
