@@ -86,9 +86,7 @@ enum FeedText {
         return collapse(decodeEntities(out))
     }
 
-    static func collapse(_ s: String) -> String {
-        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-    }
+    static func collapse(_ s: String) -> String { HTMLText.collapse(s) }
 
     /// `&amp;`, `&#39;`, `&#x2019;` and the named HTML entities.
     static func decodeEntities(_ s: String) -> String { HTMLText.decodeEntities(s) }
