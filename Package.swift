@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "ingestctlTests", dependencies: ["IngestTestKit", "IngestCore"]),
         .testTarget(
             name: "IngestIntegrationTests",
-            dependencies: ["IngestTestKit", "IngestCore", "IngestStore", "IngestSources"],
+            dependencies: ["IngestTestKit", "IngestCore", "IngestStore", "IngestSources", "IngestDaemon"],
             // The local HTTP server the feed tests start (Python, not part of the build).
             exclude: ["FeedServer"]
         ),

@@ -13,6 +13,7 @@ enum StoreMigrations {
     static let v1 = "v1-articles-queue-ledger"
     /// Feeds added with `ingestctl feeds add`/`import`, and every feed's polling state.
     static let v2 = "v2-feeds"
+    static let v3 = "v3-feed-state-hints"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
@@ -23,6 +24,9 @@ enum StoreMigrations {
         // Add new migrations here, at the end: order is important.
         migrator.registerMigration(v2) { db in
             try db.execute(sql: v2Schema)
+        }
+        migrator.registerMigration(v3) { db in
+            try db.execute(sql: v3Schema)
         }
         return migrator
     }
@@ -185,5 +189,13 @@ enum StoreMigrations {
             redirectCandidate TEXT,
             redirectCount INTEGER NOT NULL DEFAULT 0 CHECK (redirectCount >= 0)
         ) WITHOUT ROWID;
+        """
+
+    /// What a feed's state needs to survive a restart and a 304: the URL the state was begun for, and the
+    /// feed's own ttl / update-period hints from its last full document.
+    private static let v3Schema = """
+        ALTER TABLE feedState ADD COLUMN configuredURL TEXT;
+        ALTER TABLE feedState ADD COLUMN ttlMinutes INTEGER CHECK (ttlMinutes IS NULL OR ttlMinutes >= 0);
+        ALTER TABLE feedState ADD COLUMN updateIntervalSecs INTEGER CHECK (updateIntervalSecs IS NULL OR updateIntervalSecs >= 0);
         """
 }

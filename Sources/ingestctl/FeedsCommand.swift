@@ -5,35 +5,50 @@ import IngestDaemon
 import IngestSources
 
 /// `ingestctl feeds …`: what ingestd makes of feeds, and the feeds stored in the database
-/// (add, remove, import and list live in FeedsManageCommands.swift). Later steps add poll.
-struct Feeds: ParsableCommand {
+/// (add, remove, import, list and poll live in FeedsManageCommands.swift).
+struct Feeds: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Inspect and manage feeds: parse a feed document the way ingestd reads it; add, remove, import, list.",
-        subcommands: [Parse.self, Add.self, Remove.self, Import.self, List.self])
+        subcommands: [Parse.self, Add.self, Remove.self, Import.self, List.self, Poll.self])
 
-    struct Parse: ParsableCommand {
+    struct Parse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Parse an RSS, Atom or JSON Feed document and print what ingestd makes of it; needs no daemon.",
             discussion: "The format is detected from the content, not the file name. With --json (the default when output is not a terminal) the parsed feed is printed as one JSON object.")
 
         @Flag(name: .long, help: "One JSON object (the default when output is not a terminal).") var json = false
-        @Argument(help: "A feed file (an http(s) URL is not fetched yet).") var source: String
+        @Argument(help: "A feed file, or an http(s) URL to fetch the way the daemon does.") var source: String
 
-        func run() throws {
+        func run() async throws {
             let lower = source.lowercased()
+            let bytes: [UInt8]
+            var url: String?
+            var charset: String?
             if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
-                // Fetching belongs to the feed source (libcurl, limits, redirects); a second, unguarded HTTP
-                // client here would behave differently from the daemon, which is what this command must show.
-                note("\(source): fetching feeds over HTTP arrives with the feed source; save the feed and run `ingestctl feeds parse FILE`")
-                throw ExitCode.failure
-            }
-            guard let data = FileManager.default.contents(atPath: source) else {
-                note("\(source): cannot read the file")
-                throw ExitCode.failure
+                // The daemon's own fetcher, with its limits, so this shows what a poll would get.
+                let result = await HTTPFetcher().fetch(FetchRequest(url: source))
+                if let error = result.error {
+                    note("\(source): \(error)")
+                    throw ExitCode.failure
+                }
+                guard result.isSuccess else {
+                    note("\(source): HTTP \(result.status)")
+                    throw ExitCode.failure
+                }
+                for hop in result.redirects { note("redirected: \(hop)") }
+                bytes = result.body
+                url = result.effectiveURL
+                charset = result.headers.charset
+            } else {
+                guard let data = FileManager.default.contents(atPath: source) else {
+                    note("\(source): cannot read the file")
+                    throw ExitCode.failure
+                }
+                bytes = [UInt8](data)
             }
             let feed: ParsedFeed
             do {
-                feed = try FeedParser.parse([UInt8](data), url: nil)
+                feed = try FeedParser.parse(bytes, url: url, declaredCharset: charset)
             } catch {
                 // FeedParseError describes itself as "feed: …", naming the stage that failed.
                 note("\(source): \(error)")

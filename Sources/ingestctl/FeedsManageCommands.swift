@@ -6,6 +6,7 @@ import FoundationXML
 #endif
 import IngestCore
 import IngestDaemon
+import IngestSources
 import IngestStore
 
 /// The default poll interval of an added feed, as for feeds in the config.
@@ -13,9 +14,6 @@ private let defaultIntervalSecs = 900
 /// Intervals `feeds add` and `import` accept: more often than a minute is rude to the server, and a feed
 /// polled less than weekly might as well be removed.
 private let intervalRange = 60...604_800
-
-/// What every subcommand that changes feeds prints last: the daemon reads `feed` at start and at reload.
-private let reloadHint = "a running ingestd picks it up on reload"
 
 extension Feeds {
     struct Add: ParsableCommand {
@@ -38,6 +36,11 @@ extension Feeds {
         func run() throws {
             let url = try FeedInput.url(url)
             let name = try name.map(FeedInput.name) ?? FeedInput.defaultName(for: url)
+            let configuration = try connection.loadConfiguration()
+            let configNames = Set(configuration.feeds.map(\.name) + configuration.folders.map(\.name))
+            if configNames.contains(name) {
+                throw CLIError("the config already has a source named '\(name)'; choose another with --name")
+            }
             let store = try openForWriting(connection)
             do {
                 try store.addFeed(FeedDefinition(name: name, url: url, intervalSecs: interval, origin: .cli))
@@ -47,7 +50,8 @@ extension Feeds {
             } catch {
                 throw CLIError("\(error)")
             }
-            print("added feed '\(name)' (\(url), every \(interval) s); \(reloadHint)")
+            print("added feed '\(name)' (\(url), every \(interval) s)")
+            reloadDaemon(connection)
         }
     }
 
@@ -70,7 +74,8 @@ extension Feeds {
             guard removed else {
                 throw CLIError("no added feed named '\(name)' (feeds from the config are removed in the config file)")
             }
-            print("removed feed '\(name)'; a running ingestd stops polling it on reload")
+            print("removed feed '\(name)'")
+            reloadDaemon(connection)
         }
     }
 
@@ -114,7 +119,9 @@ extension Feeds {
                     duplicates += 1
                     continue
                 }
-                let base = (try? FeedInput.name(outline.title ?? "")) ?? FeedInput.defaultName(for: url)
+                // Titles such as "BBC News: World" are common; ':' may not be in a name, so it becomes ' -'.
+                let title = outline.title?.replacingOccurrences(of: ":", with: " -") ?? ""
+                let base = (try? FeedInput.name(title)) ?? FeedInput.defaultName(for: url)
                 let name = FeedInput.unique(base, among: names)
                 do {
                     try store.addFeed(FeedDefinition(name: name, url: url, intervalSecs: interval, origin: .cli))
@@ -131,50 +138,40 @@ extension Feeds {
             }
             var summary = "\(file): \(added) added, \(duplicates) skipped as duplicates"
             if invalid > 0 { summary += ", \(invalid) skipped as invalid" }
-            if added > 0 { summary += "; a running ingestd picks them up on reload" }
             print(summary)
+            if added > 0 { reloadDaemon(connection) }
         }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stored feeds with their health, last success, last error and next poll, from the database.",
-            discussion: "Reads the database, not a running ingestd: what the daemon last saved.")
+            abstract: "Every feed with its health, last success, last error, consecutive errors and next poll.",
+            discussion: "Asks the running ingestd (which also says whether a poll runs now and counts since its start); when it is not running, reads the config and the database: what the daemon last saved.")
 
         @OptionGroup var connection: ConnectionOptions
 
-        /// One feed as `--json` prints it, one JSON object per line.
-        struct Listing: Encodable {
-            var name: String
-            /// The URL polled now (a consistent permanent redirect may have replaced the configured one).
-            var url: String
-            var origin: String
-            var intervalSecs: Int?
-            /// `nil` for a feed never polled yet.
-            var health: String?
-            var lastSuccessAt: Date?
-            var lastAttemptAt: Date?
-            var lastStatus: Int?
-            var lastError: String?
-            var lastErrorAt: Date?
-            var consecutiveErrors: Int
-            var nextPollAt: Date?
-            var warnings: [String]
-        }
-
         func run() throws {
             let configuration = try connection.loadConfiguration()
-            let path = configuration.store.path
-            note("feeds list reads the database \(path), not a running ingestd")
-            var listings: [Listing] = []
-            // A missing database has no added feeds; creating one here would hide a wrong path.
-            if FileManager.default.fileExists(atPath: path) {
-                let store = try connection.openStore(configuration)
-                do {
-                    listings = Self.listings(feeds: try store.addedFeeds(), states: try store.feedStates())
-                } catch {
-                    throw CLIError("\(error)")
+            let client = ControlClient(socketPath: connection.socket ?? configuration.daemon.controlSocket)
+            let listings: [FeedListing]
+            if (try? client.request("GET", "/v1/version")) != nil {
+                listings = try connection.call(client, "GET", "/v1/feeds", as: [FeedListing].self)
+            } else {
+                let path = configuration.store.path
+                note("ingestd is not running; feeds list shows the config and what the database \(path) last saved")
+                var added: [FeedDefinition] = []
+                var states: [String: FeedState] = [:]
+                // A missing database has no added feeds and no states; creating one here would hide a wrong path.
+                if FileManager.default.fileExists(atPath: path) {
+                    let store = try connection.openStore(configuration)
+                    do {
+                        added = try store.addedFeeds()
+                        states = try store.feedStates()
+                    } catch {
+                        throw CLIError("\(error)")
+                    }
                 }
+                listings = Self.listings(configFeeds: configuration.feeds.map(\.definition), added: added, states: states)
             }
             if connection.wantsJSON {
                 for listing in listings { try printJSONLine(listing) }
@@ -184,28 +181,83 @@ extension Feeds {
                 ["NAME", "URL", "HEALTH", "LAST SUCCESS", "ERRORS", "LAST ERROR", "NEXT POLL"],
                 listings.map { l in
                     [
-                        l.name, l.url, l.health ?? "new", iso(l.lastSuccessAt), "\(l.consecutiveErrors)",
+                        l.name, l.url, (l.polling == true ? "polling" : l.health) ?? "new", iso(l.lastSuccessAt),
+                        "\(l.consecutiveErrors)",
                         l.lastError.map { "\(iso(l.lastErrorAt)) \(short($0, 60))" } ?? "-", iso(l.nextPollAt),
                     ]
                 })
+            let warned = listings.filter { !$0.warnings.isEmpty }
+            if !warned.isEmpty {
+                print("\nWARNINGS (problems recovered from in the last document)")
+                for l in warned {
+                    for warning in l.warnings { print("\(l.name): \(short(warning, 120))") }
+                }
+            }
         }
 
-        /// Added feeds with their state, then states of feeds that are not stored (they come from the config).
-        static func listings(feeds: [FeedDefinition], states: [String: FeedState]) -> [Listing] {
-            func listing(_ name: String, url: String, origin: String, interval: Int?, _ state: FeedState?) -> Listing {
-                Listing(
-                    name: name, url: state?.url ?? url, origin: origin, intervalSecs: interval,
-                    health: state?.health.rawValue, lastSuccessAt: state?.lastSuccessAt,
-                    lastAttemptAt: state?.lastAttemptAt, lastStatus: state?.lastStatus, lastError: state?.lastError,
-                    lastErrorAt: state?.lastErrorAt, consecutiveErrors: state?.consecutiveErrors ?? 0,
-                    nextPollAt: state?.nextPollAt, warnings: state?.warnings ?? [])
+        /// Config feeds, then added ones, each with its saved state; then saved states of feeds that are
+        /// neither (removed from the config since), so their last error is still visible.
+        static func listings(configFeeds: [FeedDefinition], added: [FeedDefinition], states: [String: FeedState]) -> [FeedListing] {
+            var seen: Set<String> = []
+            var result: [FeedListing] = []
+            for feed in configFeeds + added where seen.insert(feed.name).inserted {
+                var state = states[feed.name]
+                // A state begun for another configured URL is not this feed's any more (the daemon resets it).
+                if let s = state, let configured = s.configuredURL, configured != feed.url { state = nil }
+                result.append(FeedListing(definition: feed, name: feed.name, state: state))
             }
-            let stored = Set(feeds.map(\.name))
-            return feeds.map { listing($0.name, url: $0.url, origin: $0.origin.rawValue, interval: $0.intervalSecs, states[$0.name]) }
-                + states.values.filter { !stored.contains($0.name) }.sorted { $0.name < $1.name }.map {
-                    listing($0.name, url: $0.url, origin: FeedDefinition.Origin.config.rawValue, interval: nil, $0)
-                }
+            for state in states.values.sorted(by: { $0.name < $1.name }) where !seen.contains(state.name) {
+                result.append(FeedListing(definition: nil, name: state.name, state: state))
+            }
+            return result
         }
+    }
+
+    struct Poll: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Poll feeds now and print what each poll did; needs a running ingestd.",
+            discussion: "Waits until every poll finished (items new to the ledger are committed by then). The feed's schedule continues from this poll.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @Flag(name: .long, help: "Poll every feed.") var all = false
+        @Argument(help: "Feed names, as `feeds list` shows them.") var names: [String] = []
+
+        func validate() throws {
+            if all == !names.isEmpty { throw ValidationError("name feeds to poll, or pass --all") }
+        }
+
+        func run() throws {
+            guard case .daemon(var client) = try connection.connect() else {
+                throw CLIError("ingestd is not running: polls are made by the daemon (start it, or run `ingestctl feeds parse URL` to see a feed)")
+            }
+            // A poll may take the whole fetch timeout, and full-content fetches more; wait generously.
+            client.timeout = 3600
+            let reports = try connection.call(
+                client, "POST", "/v1/feeds/poll", body: FeedPollRequest(names: all ? [] : names), as: [FeedPollReport].self)
+            if connection.wantsJSON {
+                for report in reports { try printJSONLine(report) }
+            } else {
+                printTable(
+                    ["NAME", "OUTCOME", "STATUS", "ITEMS", "NEW", "ENQUEUED", "REJECTED", "MS", "NEXT POLL", "ERROR"],
+                    reports.map { r in
+                        [
+                            r.name, r.outcome.rawValue, r.status.map { "\($0)" } ?? "-", "\(r.items)", "\(r.new)",
+                            "\(r.enqueued)", "\(r.rejected)", "\(r.millis)", iso(r.nextPollAt), short(r.error, 80),
+                        ]
+                    })
+                for r in reports where r.movedTo != nil { print("\(r.name): moved permanently to \(r.movedTo!)") }
+            }
+            if reports.contains(where: { $0.outcome == .failed }) { throw ExitCode.failure }
+        }
+    }
+}
+
+/// Tells a running daemon to re-read the added feeds; says so when none runs (it reads them at start).
+private func reloadDaemon(_ connection: ConnectionOptions) {
+    guard let socket = try? connection.socket ?? connection.loadConfiguration().daemon.controlSocket else { return }
+    let client = ControlClient(socketPath: socket)
+    if (try? client.request("POST", "/v1/feeds/reload")) != nil {
+        print("the running ingestd has reloaded its feeds")
     }
 }
 
@@ -252,15 +304,11 @@ enum FeedInput {
         return normalized
     }
 
-    /// `text` trimmed, runs of white space made one space; refused when empty, too long or holding
-    /// control characters (names end up in tables and log lines).
+    /// `text` trimmed, runs of white space made one space; refused when empty, too long, or holding
+    /// control characters (names end up in tables and log lines) or `:` (it separates ledger key parts).
     static func name(_ text: String) throws -> String {
         let name = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        guard !name.isEmpty else { throw ValidationError("the feed name must not be empty") }
-        guard name.count <= 200 else { throw ValidationError("the feed name is longer than 200 characters") }
-        guard !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
-            throw ValidationError("the feed name must not contain control characters")
-        }
+        if let problem = FeedSourceConfiguration.nameProblem(name) { throw ValidationError("the feed name \(problem)") }
         return name
     }
 

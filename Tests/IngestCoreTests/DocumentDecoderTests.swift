@@ -69,6 +69,13 @@ struct DocumentDecoderTests {
         #expect(a.html == html)
     }
 
+    @Test("a JSON article with a headline and no text is an article with empty text")
+    func headlineOnly() throws {
+        let a = try DocumentDecoder.decode(raw(#"{"title":"Ferry resumes service","text":""}"#, .json))[0]
+        #expect(a.title == "Ferry resumes service")
+        #expect(a.text == "")
+    }
+
     @Test("a JSON article maps its fields and keeps the rest")
     func json() throws {
         let json = #"{"title":"T","url":"https://e.org/a","text":"Body","published":"2024-03-22T18:00:00Z","authors":["A. Writer",{"name":"B. Writer"}],"section":"world","priority":2}"#

@@ -57,7 +57,7 @@ struct FolderScannerTests {
             return
         }
         #expect(failure.stage == "source")
-        #expect(failure.reason == "unsupported file extension '.jpeg'; accepted: .txt, .md, .html, .htm, .json, .jsonl")
+        #expect(failure.reason == "unsupported file extension '.jpeg'; accepted: .txt, .md, .html, .htm, .json, .jsonl, .xml, .rss, .atom")
         guard case .reject(let bare) = s.inspect("README", requireSettled: false, nowNanos: later) else {
             Issue.record("expected a rejection")
             return

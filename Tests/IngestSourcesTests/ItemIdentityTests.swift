@@ -142,4 +142,20 @@ struct ItemIdentityTests {
     func policyNames() {
         #expect(UpdatedItemsPolicy.allCases.map(\.rawValue) == ["ignore", "new_version"])
     }
+
+    @Test("items are ingested oldest first: by date when all have one, else in reverse document order")
+    func publicationOrder() {
+        let t = Date(timeIntervalSince1970: 1_800_000_000)
+        let dated = [
+            FeedEntry(id: "b", publishedAt: t.addingTimeInterval(60)), FeedEntry(id: "a", publishedAt: t),
+            FeedEntry(id: "c", updatedAt: t.addingTimeInterval(120)), FeedEntry(id: "a2", publishedAt: t),
+        ]
+        let byDate = IdentifiedFeedEntry.publicationOrder(IdentifiedFeedEntry.identify(dated, feedName: "f").entries)
+        // Equal dates keep the reversed document order: a2 (later in the document) is taken as older.
+        #expect(byDate.map(\.identity.value) == ["a2", "a", "b", "c"])
+
+        let undated = [FeedEntry(id: "new", publishedAt: t), FeedEntry(id: "old")]
+        let reversed = IdentifiedFeedEntry.publicationOrder(IdentifiedFeedEntry.identify(undated, feedName: "f").entries)
+        #expect(reversed.map(\.identity.value) == ["old", "new"])
+    }
 }

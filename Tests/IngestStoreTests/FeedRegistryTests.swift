@@ -38,7 +38,7 @@ struct FeedRegistryTests {
         #expect(stateColumns == [
             "name", "url", "etag", "lastModified", "health", "lastSuccessAt", "lastAttemptAt", "lastStatus",
             "lastError", "lastErrorAt", "consecutiveErrors", "nextPollAt", "warnings", "redirectCandidate",
-            "redirectCount",
+            "redirectCount", "configuredURL", "ttlMinutes", "updateIntervalSecs",
         ])
     }
 
@@ -131,6 +131,9 @@ struct FeedRegistryTests {
         full.warnings = ["recovered: unescaped '&' on line 3", "entité \"HTML\" inconnue\n"]
         full.redirectCandidate = "https://full.example/new-feed"
         full.redirectCount = 1
+        full.configuredURL = "https://full.example/old-feed"
+        full.ttlMinutes = 30
+        full.updateIntervalSecs = 3600
         try store.saveFeedState(full)
         #expect(try store.feedStates() == ["bare": bare, "full": full])
 
@@ -143,6 +146,7 @@ struct FeedRegistryTests {
         cleared.redirectCandidate = nil
         cleared.redirectCount = 0
         cleared.nextPollAt = nil
+        cleared.ttlMinutes = nil
         try store.saveFeedState(cleared)
         let reopened = try db.open()
         #expect(try reopened.feedStates()["full"] == cleared)

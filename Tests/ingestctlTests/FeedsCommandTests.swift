@@ -101,11 +101,12 @@ struct FeedsCommandTests {
         #expect(result.stderr == "ingestctl: \(dir.file("absent.xml")): cannot read the file\n")
     }
 
-    @Test("a URL is refused for now: fetching arrives with the feed source")
-    func urlNotYet() throws {
-        let result = try ingestctl(["feeds", "parse", "https://harbour.example/feed.xml"])
+    @Test("a URL that cannot be fetched exits 1 with the fetcher's reason")
+    func urlUnreachable() throws {
+        // Port 9 (discard) on loopback: nothing listens there, so the connection is refused at once.
+        let result = try ingestctl(["feeds", "parse", "http://127.0.0.1:9/feed.xml"])
         #expect(result.status == 1)
         #expect(result.stdout == "")
-        #expect(result.stderr.hasPrefix("ingestctl: https://harbour.example/feed.xml: fetching feeds over HTTP arrives with the feed source"))
+        #expect(result.stderr.hasPrefix("ingestctl: http://127.0.0.1:9/feed.xml: fetch: connection"), "\(result.stderr)")
     }
 }

@@ -54,6 +54,8 @@ public enum DocumentDecoder {
             }
             guard !articles.isEmpty else { throw IngestFailure(stage: "decode", reason: "no articles in JSON Lines input") }
             return articles
+        case .feed:
+            throw IngestFailure(stage: "decode", reason: "a feed document must be split into its items by its source")
         }
     }
 
@@ -120,7 +122,8 @@ enum JSONArticle {
             text = extracted.text
             if title == nil { title = extracted.title }
         }
-        guard let text, !text.isEmpty || title != nil else {
+        // A headline alone is an article (link feeds, wire flashes); nothing at all is not.
+        guard let text = text ?? (title == nil ? nil : "") else {
             throw IngestFailure(stage: "decode", reason: place + "article object has neither text nor html")
         }
         var authors: [String] = []

@@ -58,10 +58,18 @@ public struct FeedState: Sendable, Codable, Equatable {
     /// A permanent redirect target seen on consecutive polls, and how many times in a row.
     public var redirectCandidate: String?
     public var redirectCount: Int
+    /// The URL configured when this state began. When the operator changes a feed's URL, the state (its
+    /// validators, a URL taken from a redirect) belongs to the old address and starts afresh.
+    public var configuredURL: String?
+    /// The feed's own freshness hints from its last full document (RSS `ttl`; `sy:updatePeriod` as seconds),
+    /// kept so that a 304, which carries no document, still schedules by them.
+    public var ttlMinutes: Int?
+    public var updateIntervalSecs: Int?
 
     public init(name: String, url: String) {
         self.name = name
         self.url = url
+        self.configuredURL = url
         self.health = .ok
         self.consecutiveErrors = 0
         self.warnings = []

@@ -10,6 +10,10 @@ public struct IngestConfiguration: Sendable {
     public var queue: QueueConfiguration
     public var pipeline: PipelineConfiguration
     public var folders: [FolderSource.Configuration]
+    /// `[[sources.feeds]]`: feeds polled from the config (more are added with `ingestctl feeds add`).
+    public var feeds: [FeedSourceConfiguration]
+    /// `[feeds]`: how every feed is fetched and scheduled.
+    public var feedFetch: FeedFetchConfiguration
     /// Where it came from: file paths, or "embedded defaults".
     public var origin: String
 }
@@ -78,11 +82,16 @@ public enum ConfigLoader {
         let queue = QueueConfiguration(from: root.section("queue"))
         let pipelineConfig = PipelineConfiguration(from: root.section("pipeline"), defaultStages: builtInStages.names)
 
+        let feedFetch = FeedFetchConfiguration(from: root.section("feeds"))
         var folders: [FolderSource.Configuration] = []
+        var feeds: [FeedSourceConfiguration] = []
         if root.has("sources") {
             let sources = root.section("sources")
             for section in sources.sections("folders") {
                 folders.append(FolderSource.Configuration(from: section, daemon: daemon))
+            }
+            for section in sources.sections("feeds") {
+                feeds.append(FeedSourceConfiguration(from: section, daemon: daemon))
             }
             sources.finish()
         } else {
@@ -90,6 +99,7 @@ public enum ConfigLoader {
             let section = ConfigSection(path: "sources.folders[0]", values: ["name": .string("inbox")], problems: problems)
             folders.append(FolderSource.Configuration(from: section, daemon: daemon))
         }
+        // Names identify sources in the status, in every article's origin and in feed ledger keys.
         var names: Set<String> = []
         var paths: Set<String> = []
         for (i, folder) in folders.enumerated() {
@@ -100,13 +110,24 @@ public enum ConfigLoader {
                 problems.add("sources.folders[\(i)].path", "another folder source already watches \(folder.path)")
             }
         }
+        var urls: [String: String] = [:]
+        for (i, feed) in feeds.enumerated() where !feed.name.isEmpty {
+            if !names.insert(feed.name).inserted {
+                problems.add("sources.feeds[\(i)].name", "another source is already named '\(feed.name)'")
+            }
+            if let other = urls[feed.url] {
+                problems.add("sources.feeds[\(i)].url", "feed '\(other)' already polls \(feed.url)")
+            }
+            urls[feed.url] = feed.name
+        }
 
         let context = StageContext(stateDirectory: daemon.stateDirectory)
         let pipeline = builtInStages.buildPipeline(pipelineConfig, stagesSection: root.section("stages"), context: context)
         root.finish()
         guard problems.items.isEmpty else { throw ConfigurationError(problems: problems.items) }
         let configuration = IngestConfiguration(
-            daemon: daemon, store: store, queue: queue, pipeline: pipelineConfig, folders: folders, origin: origin)
+            daemon: daemon, store: store, queue: queue, pipeline: pipelineConfig, folders: folders, feeds: feeds,
+            feedFetch: feedFetch, origin: origin)
         return (configuration, pipeline)
     }
 }

@@ -105,6 +105,16 @@ public struct NackResponse: Sendable, Codable {
     }
 }
 
+/// `POST /v1/feeds/poll`: the feeds to poll now, all of them when empty. The answer is one
+/// `FeedPollReport` per feed, once every poll finished.
+public struct FeedPollRequest: Sendable, Codable {
+    public var names: [String]
+
+    public init(names: [String]) {
+        self.names = names
+    }
+}
+
 /// Any error answer.
 public struct ErrorResponse: Sendable, Codable {
     public var error: String

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import IngestCore
+import IngestSources
 import IngestStore
 import Logging
 import ServiceLifecycle
@@ -12,10 +13,13 @@ final class ControlServer: Service {
     private let logger: Logger
     private let routes: ControlRoutes
 
-    init(path: String, store: any ArticleStore, status: @escaping @Sendable () -> StatusReport, logger: Logger) {
+    init(
+        path: String, store: any ArticleStore, feeds: FeedPoller?, status: @escaping @Sendable () -> StatusReport,
+        logger: Logger
+    ) {
         self.path = path
         self.logger = logger
-        routes = ControlRoutes(store: store, status: status)
+        routes = ControlRoutes(store: store, feeds: feeds, status: status)
     }
 
     /// Refuses to start when another daemon answers on the socket; removes a stale socket file.
@@ -31,7 +35,7 @@ final class ControlServer: Service {
 
     func run() async throws {
         let routes = self.routes
-        let server = try UnixHTTPServer(path: path, mode: 0o660) { routes.answer($0) }
+        let server = try UnixHTTPServer(path: path, mode: 0o660) { await routes.answer($0) }
         server.start()
         logger.info("control socket listening", metadata: ["socket": "\(path)"])
         // Serve until shutdown; the accept loop runs on its own thread meanwhile.
@@ -45,9 +49,10 @@ final class ControlServer: Service {
 /// Maps control requests to store calls and encodes the answers.
 struct ControlRoutes: Sendable {
     let store: any ArticleStore
+    let feeds: FeedPoller?
     let status: @Sendable () -> StatusReport
 
-    func answer(_ request: UnixHTTPServer.Request) -> UnixHTTPServer.Response {
+    func answer(_ request: UnixHTTPServer.Request) async -> UnixHTTPServer.Response {
         let segments = request.path.split(separator: "/").map(String.init)
         switch (request.method, segments) {
         case ("GET", ["v1", "version"]):
@@ -78,6 +83,21 @@ struct ControlRoutes: Sendable {
             guard let body = decode(NackRequest.self, request) else { return badBody() }
             return handle {
                 NackResponse(id: body.id, state: try store.nack(id: body.id, consumer: body.consumer, error: body.error, retryAfterSecs: body.retryAfterSecs))
+            }
+        case ("GET", ["v1", "feeds"]):
+            return json(feeds?.listings() ?? [])
+        case ("POST", ["v1", "feeds", "reload"]):
+            feeds?.reload()
+            return json(feeds?.listings() ?? [])
+        case ("POST", ["v1", "feeds", "poll"]):
+            guard let body = decode(FeedPollRequest.self, request) else { return badBody() }
+            guard let feeds else { return error(404, "no feeds are configured") }
+            do {
+                return json(try await feeds.pollNow(body.names))
+            } catch .unknownFeed(let name) {
+                return error(404, FeedPollError.unknownFeed(name).description)
+            } catch {
+                return self.error(503, error.description)
             }
         case ("GET", let s) where s.count == 3 && s[0] == "v1" && s[1] == "articles":
             guard let id = Int64(s[2]) else { return error(400, "article id must be a number") }

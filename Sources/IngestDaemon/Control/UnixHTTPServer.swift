@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// The control API needs no more, and keeping it this small keeps the daemon free of a networking stack
 /// (a general HTTP library here pulled in libcurl and TLS, 10 MB of resident memory for nothing). The
-/// accept loop runs on its own thread, sleeping in `poll()`; each request is answered on a Dispatch queue.
+/// accept loop runs on its own thread, sleeping in `poll()`; each request is read and written on a Dispatch
+/// queue, and its handler runs as a task (some answers wait for work, like `feeds poll`).
 final class UnixHTTPServer: Sendable {
     struct Request: Sendable {
         var method: String
@@ -21,7 +22,7 @@ final class UnixHTTPServer: Sendable {
         var headers: [(String, String)] = []
     }
 
-    typealias Handler = @Sendable (Request) -> Response
+    typealias Handler = @Sendable (Request) async -> Response
 
     let path: String
     private let handler: Handler
@@ -116,6 +117,21 @@ final class UnixHTTPServer: Sendable {
         }
     }
 
+    /// Runs the async handler and waits for it on this Dispatch thread. The socket I/O stays off the
+    /// concurrency pool, where a client that stalls would hold one of its few threads.
+    private func answer(_ request: Request) -> Response {
+        let done = DispatchSemaphore(value: 0)
+        let box = Mutex<Response?>(nil)
+        let handler = self.handler
+        Task {
+            let response = await handler(request)
+            box.withLock { $0 = response }
+            done.signal()
+        }
+        done.wait()
+        return box.withLock { $0 } ?? Response(status: 500, body: Data("{\"error\":\"no answer\"}".utf8))
+    }
+
     private func serve(_ fd: Int32) {
         defer { close(fd) }
         // A client that stops talking must not hold a thread forever.
@@ -124,7 +140,7 @@ final class UnixHTTPServer: Sendable {
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         let response: Response
         switch readRequest(fd) {
-        case .success(let request): response = handler(request)
+        case .success(let request): response = answer(request)
         case .failure(let problem): response = Response(status: problem.status, body: Data("{\"error\":\"\(problem.message)\"}".utf8))
         }
         var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"

@@ -37,7 +37,10 @@ public final class Daemon: Sendable {
         let runner = PipelineRunner(
             pipeline: pipeline, store: store, storeConfiguration: configuration.store,
             workers: configuration.daemon.workers, logger: logger)
-        let folders = configuration.folders.map { FolderSource(configuration: $0, sink: runner, logger: logger) }
+        let feeds = Self.feedPoller(configuration, store: store, sink: runner, logger: logger)
+        let folders = configuration.folders.map {
+            FolderSource(configuration: $0, sink: runner, feeds: feeds.fileContext, logger: logger)
+        }
 
         let config = configuration
         let pipelineNames = pipeline.names
@@ -46,12 +49,13 @@ public final class Daemon: Sendable {
             return StatusReport(
                 version: ControlAPI.ingestdVersion, pid: getpid(), startedAt: startedAt,
                 uptimeSecs: Int(Date().timeIntervalSince(startedAt)), config: config.origin,
-                database: config.store.path, pipeline: pipelineNames, sources: folders.map { $0.status() },
+                database: config.store.path, pipeline: pipelineNames,
+                sources: folders.map { $0.status() } + feeds.statuses(),
                 stages: snapshot.stages, queues: (try? store.queueStats()) ?? [],
                 articlesLastMinute: snapshot.articlesLastMinute, enqueuedSinceStart: snapshot.enqueued,
                 droppedSinceStart: snapshot.dropped, lastStoreError: snapshot.lastStoreError)
         }
-        let control = ControlServer(path: socketPath, store: store, status: status, logger: logger)
+        let control = ControlServer(path: socketPath, store: store, feeds: feeds, status: status, logger: logger)
         let heartbeat = Heartbeat(notifier: notifier, status: status, logger: logger)
 
         // Started in this order, stopped in reverse: sources first, the pipeline last.
@@ -59,6 +63,7 @@ public final class Daemon: Sendable {
             .init(service: runner), .init(service: control), .init(service: heartbeat),
         ]
         services += folders.map { .init(service: $0) }
+        services.append(.init(service: feeds))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
@@ -68,6 +73,22 @@ public final class Daemon: Sendable {
         try await group.run()
         notifier.notify("STATUS=stopped")
         logger.info("ingestd stopped")
+    }
+
+    /// The feed poller, with one libcurl fetcher shared by every feed and their full-content fetches. It
+    /// runs even with no feeds configured, since `ingestctl feeds add` can add some at any time.
+    static func feedPoller(
+        _ configuration: IngestConfiguration, store: SQLiteStore, sink: any DocumentSink, logger: Logger
+    ) -> FeedPoller {
+        var fetch = HTTPFetcher.Configuration()
+        fetch.maxConcurrentTransfers = configuration.feedFetch.maxConcurrent
+        fetch.maxPerHost = configuration.feedFetch.perHost
+        fetch.maxBodyBytes = configuration.feedFetch.maxBodyBytes
+        fetch.totalTimeout = .seconds(configuration.feedFetch.timeoutSecs)
+        fetch.userAgent = HTTPFetcher.userAgent(version: ControlAPI.ingestdVersion)
+        return FeedPoller(
+            configuration: .init(feeds: configuration.feeds, fetch: configuration.feedFetch),
+            fetcher: HTTPFetcher(configuration: fetch), registry: store, ledger: store, sink: sink, logger: logger)
     }
 }
 

@@ -40,6 +40,16 @@ public enum FeedParser {
         return feed
     }
 
+    /// Whether JSON bytes are a JSON Feed (a top-level `version` naming jsonfeed.org) rather than an
+    /// article object; a `.json` file in a watched folder may be either.
+    public static func isJSONFeed(_ bytes: [UInt8]) -> Bool {
+        guard sniff(bytes) == .json,
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+            let version = object["version"] as? String
+        else { return false }
+        return version.lowercased().contains("jsonfeed.org/version/")
+    }
+
     private enum Sniffed { case empty, json, markup, other }
 
     /// The first meaningful byte, after a UTF-8 byte-order mark and whitespace. UTF-16/32 documents

@@ -43,7 +43,7 @@ public struct FeedSourceConfiguration: Sendable, Equatable {
     public init(from section: ConfigSection, daemon: DaemonConfiguration) {
         let name = section.optionalString("name")
         if name == nil, !section.has("name") { section.problem("name", "is required") }
-        if let name, name.feedTrimmed().isEmpty { section.problem("name", "must not be empty") }
+        if let name, let problem = Self.nameProblem(name) { section.problem("name", problem) }
 
         let url = section.optionalString("url")
         if url == nil, !section.has("url") { section.problem("url", "is required") }
@@ -67,6 +67,18 @@ public struct FeedSourceConfiguration: Sendable, Equatable {
         FeedDefinition(
             name: name, url: url, intervalSecs: intervalSecs, fetchFullContent: fetchFullContent,
             allowPrivateNetworks: allowPrivateNetworks, origin: .config)
+    }
+
+    /// Why `name` cannot name a feed, or `nil`. A feed's name is part of its items' ledger keys
+    /// (`feed:<name>:<id>`), so it may not contain the `:` that separates them, nor control characters.
+    public static func nameProblem(_ name: String) -> String? {
+        if name.feedTrimmed().isEmpty { return "must not be empty" }
+        if name.contains(":") { return "must not contain ':' (it separates the parts of the feed's ledger keys)" }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "must not contain control characters"
+        }
+        if name.count > 200 { return "must be at most 200 characters" }
+        return nil
     }
 
     /// Why `url` cannot be polled, or `nil`. Also for `ingestctl feeds add`, which takes URLs from the

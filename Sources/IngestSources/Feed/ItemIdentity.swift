@@ -141,6 +141,19 @@ public struct IdentifiedFeedEntry: Sendable, Equatable {
         keys = FeedItemKeys(feedName: feedName, identity: identity, fingerprint: fingerprint)
     }
 
+    /// `items` in the order to ingest them, oldest first, so the queue follows publication: by published
+    /// date when every item has one, else the reverse of the document's order (feeds list newest first).
+    public static func publicationOrder(_ items: [IdentifiedFeedEntry]) -> [IdentifiedFeedEntry] {
+        let reversed = Array(items.reversed())
+        guard reversed.allSatisfy({ ($0.entry.publishedAt ?? $0.entry.updatedAt) != nil }) else { return reversed }
+        // Sorted by index on ties, so equal dates keep the reversed document order (sort is not stable).
+        return reversed.enumerated().sorted { a, b in
+            let da = (a.element.entry.publishedAt ?? a.element.entry.updatedAt)!
+            let db = (b.element.entry.publishedAt ?? b.element.entry.updatedAt)!
+            return da != db ? da < db : a.offset < b.offset
+        }.map(\.element)
+    }
+
     /// The entries of one document with their identities, duplicates removed: when two entries share an
     /// identity the first in document order wins (feeds list newest first, and a repeated item is most often
     /// a stale copy further down). Returns the kept entries and how many were dropped.

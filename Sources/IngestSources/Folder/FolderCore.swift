@@ -20,6 +20,8 @@ final class FolderCore: Sendable {
     let configuration: FolderSource.Configuration
     let scanner: FolderScanner
     let sink: any DocumentSink
+    /// How feed documents dropped here are split into items; `nil`: they are refused.
+    let feeds: FeedFileContext?
     let logger: Logger
     private let state: Mutex<State>
     private let bell: AsyncStream<Void>.Continuation
@@ -56,8 +58,11 @@ final class FolderCore: Sendable {
         case released
     }
 
-    init(configuration: FolderSource.Configuration, sink: any DocumentSink, logger: Logger) {
+    init(
+        configuration: FolderSource.Configuration, sink: any DocumentSink, feeds: FeedFileContext?, logger: Logger
+    ) {
         self.configuration = configuration
+        self.feeds = feeds
         scanner = FolderScanner(configuration: configuration, folder: Self.absolute(configuration.path))
         self.sink = sink
         var logger = logger

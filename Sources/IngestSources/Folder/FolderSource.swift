@@ -21,9 +21,11 @@ public struct FolderSource: Service {
     public let configuration: Configuration
     private let core: FolderCore
 
-    public init(configuration: Configuration, sink: any DocumentSink, logger: Logger) {
+    /// - Parameter feeds: how RSS, Atom and JSON Feed documents dropped in the folder are ingested item by
+    ///   item; without it they are refused.
+    public init(configuration: Configuration, sink: any DocumentSink, feeds: FeedFileContext? = nil, logger: Logger) {
         self.configuration = configuration
-        core = FolderCore(configuration: configuration, sink: sink, logger: logger)
+        core = FolderCore(configuration: configuration, sink: sink, feeds: feeds, logger: logger)
     }
 
     /// The absolute path of the watched folder.
@@ -182,6 +184,10 @@ struct FolderLoop {
             return nil
         case .take(let file):
             guard core.beginInFlight(name) else { return nil }
+            if file.format == .feed || (file.format == .json && FeedParser.isJSONFeed(file.bytes)) {
+                await FeedFile(core: core, file: file).submitItems()
+                return nil
+            }
             let origin = Origin(
                 source: core.configuration.name, kind: .folder, location: file.path, receivedAt: Date(),
                 ledgerKey: file.ledgerKey)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a fetch produced: the final response, the redirects on the way, or why it failed.
 ///
 /// A failed fetch still carries what was learnt before the failure (the redirect hops, the last status
@@ -118,6 +120,18 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     public var expires: String? { self["Expires"] }
     public var retryAfter: String? { self["Retry-After"] }
     public var contentType: String? { self["Content-Type"] }
+
+    /// The `charset` parameter of `Content-Type`, unquoted; `nil` when absent or empty.
+    public var charset: String? {
+        guard let contentType else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let parts = parameter.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].feedTrimmed().lowercased() == "charset" else { continue }
+            let value = parts[1].feedTrimmed().trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
 }
 
 /// Why a fetch produced no usable response.

@@ -26,6 +26,9 @@ struct FeedStateRecord: Decodable, FetchableRecord, TableRecord {
     var warnings: String
     var redirectCandidate: String?
     var redirectCount: Int
+    var configuredURL: String?
+    var ttlMinutes: Int?
+    var updateIntervalSecs: Int?
 
     /// The state as the model shows it.
     func state() throws(StoreError) -> FeedState {
@@ -52,6 +55,9 @@ struct FeedStateRecord: Decodable, FetchableRecord, TableRecord {
         state.warnings = warnings
         state.redirectCandidate = redirectCandidate
         state.redirectCount = redirectCount
+        state.configuredURL = configuredURL
+        state.ttlMinutes = ttlMinutes
+        state.updateIntervalSecs = updateIntervalSecs
         return state
     }
 
@@ -70,8 +76,8 @@ struct FeedStateRecord: Decodable, FetchableRecord, TableRecord {
     static let saveSQL = """
         INSERT INTO feedState (name, url, etag, lastModified, health, lastSuccessAt, lastAttemptAt, lastStatus,
                                lastError, lastErrorAt, consecutiveErrors, nextPollAt, warnings,
-                               redirectCandidate, redirectCount)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               redirectCandidate, redirectCount, configuredURL, ttlMinutes, updateIntervalSecs)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET
             url = excluded.url, etag = excluded.etag, lastModified = excluded.lastModified,
             health = excluded.health, lastSuccessAt = excluded.lastSuccessAt,
@@ -79,7 +85,8 @@ struct FeedStateRecord: Decodable, FetchableRecord, TableRecord {
             lastError = excluded.lastError, lastErrorAt = excluded.lastErrorAt,
             consecutiveErrors = excluded.consecutiveErrors, nextPollAt = excluded.nextPollAt,
             warnings = excluded.warnings, redirectCandidate = excluded.redirectCandidate,
-            redirectCount = excluded.redirectCount
+            redirectCount = excluded.redirectCount, configuredURL = excluded.configuredURL,
+            ttlMinutes = excluded.ttlMinutes, updateIntervalSecs = excluded.updateIntervalSecs
         """
 
     static func saveArguments(_ state: FeedState) -> StatementArguments {
@@ -88,7 +95,8 @@ struct FeedStateRecord: Decodable, FetchableRecord, TableRecord {
             state.lastSuccessAt?.timeIntervalSince1970, state.lastAttemptAt?.timeIntervalSince1970,
             state.lastStatus, state.lastError, state.lastErrorAt?.timeIntervalSince1970,
             state.consecutiveErrors, state.nextPollAt?.timeIntervalSince1970, JSONText.array(state.warnings),
-            state.redirectCandidate, state.redirectCount,
+            state.redirectCandidate, state.redirectCount, state.configuredURL, state.ttlMinutes,
+            state.updateIntervalSecs,
         ]
     }
 

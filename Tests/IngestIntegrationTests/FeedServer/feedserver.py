@@ -23,6 +23,11 @@ killed. Python 3 standard library only. Paths:
   /xxe.xml             an external entity pointing at a local file (/etc/hostname)
   /echo                the request headers as JSON (to check User-Agent and conditional headers)
   /slow?ms=N           a feed after N milliseconds (for concurrency tests)
+  /moved               301 to /feed.xml (a feed that moved for good)
+  /status/404          404
+  /fullcontent.xml     RSS whose item links are pages on this server (/page/1, /page/2)
+  /page/N              an HTML article page
+  /selfref.xml         RSS naming its own URL with atom:link rel="self"
 """
 
 import email.utils
@@ -178,6 +183,17 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/echo":
             body = json.dumps({name.lower(): value for name, value in self.headers.items()}).encode()
             self.send_body(200, body, "application/json")
+        elif path == "/moved":
+            self.redirect(301, "/feed.xml")
+        elif path == "/fullcontent.xml":
+            self.send_body(200, self.local_feed("Full content", ["/page/1", "/page/2"]))
+        elif path.startswith("/page/"):
+            n = path.rsplit("/", 1)[1]
+            html = (f"<html><head><title>Page {n} | Site</title></head><body><nav>menu</nav><article>"
+                    f"<h1>Page {n}</h1><p>The full text of page {n}, only on the page.</p></article></body></html>")
+            self.send_body(200, html.encode(), "text/html; charset=utf-8")
+        elif path == "/selfref.xml":
+            self.send_body(200, self.local_feed("Self", [], self_path="/selfref.xml"))
         elif path == "/slow":
             time.sleep(int(query.get("ms", ["200"])[0]) / 1000)
             self.send_body(200, RSS)
@@ -205,6 +221,18 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         self.send_body(200, RSS, headers=validators + [("Expires", "Sat, 01 Nov 2025 10:10:00 GMT")])
+
+    def local_feed(self, title, pages, self_path=None):
+        """RSS whose links point back at this server (the Host header), with two items."""
+        base = "http://" + (self.headers.get("Host") or "127.0.0.1")
+        self_link = f'<atom:link rel="self" href="{base}{self_path}"/>' if self_path else ""
+        items = []
+        for i in (1, 2):
+            link = base + pages[i - 1] if pages else f"{base}/story/{i}"
+            items.append(f"<item><guid>{title}-{i}</guid><title>{title} story {i}</title><link>{link}</link>"
+                         f"<description>Summary {i} from the feed.</description></item>")
+        return (f'<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+                f"<title>{title}</title><link>{base}/</link>{self_link}{''.join(items)}</channel></rss>").encode()
 
     def drip(self):
         self.send_response(200)
