@@ -77,6 +77,7 @@ import Testing
         let e = try #require(feed.entries.first)
         #expect(e.published == "2003-12-31T10:00:00Z")
         #expect(e.publishedAt != nil)
+        #expect(e.updated == "2004-01-01T00:00:00Z", "0.3 modified is the update date")
         #expect(e.updatedAt != nil)
         #expect(e.content == "<p>c</p>")
         #expect(e.summary == "Hello")
@@ -88,5 +89,66 @@ import Testing
         let feed = try FeedParser.parse(Array(xml.utf8), url: "https://x.example/blog/atom.xml")
         #expect(feed.link == "https://x.example/blog/index.html")
         #expect(feed.entries.first?.link == "https://x.example/blog/e/1")
+    }
+
+    @Test("an entry with only an update date has no publication date")
+    func updatedIsNotCopiedIntoPublished() throws {
+        let xml = """
+            <feed version="0.3" xmlns="http://purl.org/atom/ns#">
+              <entry><modified>Thu, 01 Jan 2004 19:48:21 GMT</modified></entry>
+            </feed>
+            """
+        let e = try #require(try FeedParser.parse(Array(xml.utf8)).entries.first)
+        #expect(e.updatedAt == Date(timeIntervalSince1970: 1_072_986_501))
+        #expect(e.published == nil)
+        #expect(e.publishedAt == nil)
+    }
+
+    @Test("an id is kept as given, never resolved against xml:base")
+    func idIsNotResolved() throws {
+        let xml = """
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://example.com/test/">
+              <entry><id>relative/link</id><link href="relative/link"/></entry>
+            </feed>
+            """
+        let e = try #require(try FeedParser.parse(Array(xml.utf8), url: "https://feeds.example/atom.xml").entries.first)
+        #expect(e.id == "relative/link")
+        #expect(e.link == "http://example.com/test/relative/link", "links are resolved, ids are not")
+    }
+
+    @Test("Base64 is decoded only when it decodes to UTF-8 text")
+    func base64OnlyWhenItIsText() throws {
+        // "<p>Entry Title</p>" in Base64; "test" is valid Base64 too, of three bytes that are not UTF-8.
+        let xml = """
+            <feed xmlns="http://www.w3.org/2005/Atom">
+              <entry><title type="application/octet-stream">PHA+RW50cnkgVGl0bGU8L3A+</title></entry>
+              <entry><title type="application/x-custom">test</title>
+                <content type="image/png">iVBORw0KGgo=</content></entry>
+              <entry><title>c</title><content type="text/plain">plain</content></entry>
+            </feed>
+            """
+        let entries = try FeedParser.parse(Array(xml.utf8)).entries
+        #expect(entries.map(\.title) == ["Entry Title", "test", "c"])
+        #expect(entries[1].content == nil, "a binary payload is no text content")
+        #expect(entries[2].content == "plain")
+    }
+
+    @Test("a bare entry document is a feed of one entry")
+    func entryDocument() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <entry xmlns="http://www.w3.org/2005/Atom" xml:base="http://e.example/">
+              <title>Only</title><id>urn:uuid:1</id><updated>2009-08-31T18:55:12Z</updated>
+              <link href="only.html"/><content type="text">Body</content>
+            </entry>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8))
+        #expect(feed.kind == .atom10)
+        #expect(feed.title == nil)
+        #expect(feed.entries.count == 1)
+        #expect(feed.entries.first?.id == "urn:uuid:1")
+        #expect(feed.entries.first?.link == "http://e.example/only.html")
+        #expect(feed.entries.first?.updatedAt == Date(timeIntervalSince1970: 1_251_744_912))
+        #expect(feed.entries.first?.content == "Body")
     }
 }

@@ -118,4 +118,15 @@ import Testing
         let json = "\u{FEFF}  {\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"J\", \"items\": []}"
         #expect(try FeedParser.parse(Array(json.utf8)).title == "J")
     }
+
+    @Test("an undeclared well-known prefix gets its namespace, an unknown one stays in the name")
+    func undeclaredPrefixes() throws {
+        let xml = "<rss><item dc:x=\"1\"><content:encoded>c</content:encoded><foo:bar>b</foo:bar></item></rss>"
+        let doc = try FeedXML.parse(Array(xml.utf8))
+        let item = try #require(doc.root.child("item", in: [nil]))
+        #expect(item.child("encoded", in: [RSSParser.NS.content])?.text == "c")
+        #expect(item.child("foo:bar", in: [nil])?.text == "b")
+        #expect(item.attribute("x", namespace: RSSParser.NS.dc) == "1")
+        #expect(doc.warnings.count >= 2, "libxml2 still reports each undeclared prefix: \(doc.warnings)")
+    }
 }

@@ -123,4 +123,105 @@ import Testing
         let feed = try FeedParser.parse(Array(xml.utf8))
         #expect(feed.entries.first?.summary == "Hi <b>there</b> &amp; <br />you")
     }
+
+    @Test("dc:date is the update date when nothing more specific is given, atom:published a publication date")
+    func itemDatesFromDublinCoreAndAtom() throws {
+        let xml = """
+            <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
+            <channel>
+              <item><title>only dc</title><dc:date>2007-02-03T10:20:30Z</dc:date></item>
+              <item><title>both</title><pubDate>Fri, 02 Feb 2007 09:00:00 GMT</pubDate>
+                <dc:date>2007-02-03T10:20:30Z</dc:date></item>
+              <item><title>atom updated wins</title><dc:date>2007-02-03T10:20:30Z</dc:date>
+                <atom:updated>2007-02-04T00:00:00Z</atom:updated></item>
+              <item><title>atom published</title><atom:published>2019-01-02T15:04:05Z</atom:published></item>
+              <item><title>pubDate only</title><pubDate>Fri, 02 Feb 2007 09:00:00 GMT</pubDate></item>
+            </channel></rss>
+            """
+        let entries = try FeedParser.parse(Array(xml.utf8)).entries
+        let dcDate = Date(timeIntervalSince1970: 1_170_498_030)
+        let pubDate = Date(timeIntervalSince1970: 1_170_406_800)
+        #expect(entries[0].publishedAt == dcDate)
+        #expect(entries[0].updatedAt == dcDate)
+        #expect(entries[1].publishedAt == pubDate)
+        #expect(entries[1].updatedAt == dcDate)
+        #expect(entries[2].updatedAt == Date(timeIntervalSince1970: 1_170_547_200))
+        #expect(entries[3].published == "2019-01-02T15:04:05Z")
+        #expect(entries[3].publishedAt == Date(timeIntervalSince1970: 1_546_441_445))
+        #expect(entries[3].updatedAt == nil)
+        #expect(entries[4].updated == nil, "pubDate is not copied into the update date")
+    }
+
+    @Test("content:encoded, else a bare <content>, else atom:content")
+    func itemContentSources() throws {
+        let xml = """
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+                 xmlns:atom="http://www.w3.org/2005/Atom">
+            <channel>
+              <item><title>bare</title><content>&lt;p&gt;bare body&lt;/p&gt;</content></item>
+              <item><title>atom</title><atom:content type="html">&lt;p&gt;Body&lt;/p&gt;</atom:content></item>
+              <item><title>atom xhtml</title>
+                <atom:content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>x</p></div></atom:content>
+              </item>
+              <item><title>all three</title><atom:content type="html">atom</atom:content><content>bare</content>
+                <content:encoded><![CDATA[<p>encoded</p>]]></content:encoded></item>
+            </channel></rss>
+            """
+        let entries = try FeedParser.parse(Array(xml.utf8)).entries
+        #expect(entries.map(\.content) == ["<p>bare body</p>", "<p>Body</p>", "<p>x</p>", "<p>encoded</p>"])
+    }
+
+    @Test("a module prefix the feed never declared is read as the module")
+    func undeclaredWellKnownPrefixes() throws {
+        let xml = """
+            <rss version="0.91"><channel><title>t</title>
+              <item><title>i</title><content:encoded><![CDATA[<img src="http://a.example/c.png">]]></content:encoded>
+                <dc:creator>Ann</dc:creator><dc:date>2007-02-03T10:20:30Z</dc:date></item>
+            </channel></rss>
+            """
+        let feed = try FeedParser.parse(Array(xml.utf8))
+        let entry = try #require(feed.entries.first)
+        #expect(entry.content == "<img src=\"http://a.example/c.png\">")
+        #expect(entry.authors == ["Ann"])
+        #expect(entry.publishedAt == Date(timeIntervalSince1970: 1_170_498_030))
+        #expect(feed.warnings.contains { $0.contains("Namespace prefix content") }, "still reported: \(feed.warnings)")
+    }
+
+    @Test("of several <link> elements in an item the first is the link")
+    func repeatedItemLinkTakesTheFirst() throws {
+        let xml = """
+            <rss version="2.0"><channel><item>
+              <link>http://example.org</link><link>http://example2.org</link><link href="http://example3.org"/>
+            </item></channel></rss>
+            """
+        #expect(try FeedParser.parse(Array(xml.utf8)).entries.first?.link == "http://example.org")
+    }
+
+    @Test("the channel title falls back to dc:title")
+    func channelTitleFromDublinCore() throws {
+        let xml = """
+            <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+            <channel><dc:title>DC Title</dc:title></channel></rss>
+            """
+        #expect(try FeedParser.parse(Array(xml.utf8)).title == "DC Title")
+        let both = """
+            <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+            <channel><dc:title>DC Title</dc:title><title>RSS Title</title></channel></rss>
+            """
+        #expect(try FeedParser.parse(Array(both.utf8)).title == "RSS Title")
+    }
+
+    @Test("a < that opens no tag stays in a title")
+    func lessThanThatIsNotATag() throws {
+        let cases = [
+            ("Fish & Chips &amp; more &lt;3", "Fish & Chips & more <3"),
+            ("a &lt; b and &lt;b&gt;bold&lt;/b&gt;", "a < b and bold"),
+            ("x &lt;!-- note --&gt; y", "x y"),
+            ("cut &lt;i", "cut"),
+        ]
+        for (raw, title) in cases {
+            let xml = "<rss version=\"2.0\"><channel><title>\(raw)</title></channel></rss>"
+            #expect(try FeedParser.parse(Array(xml.utf8)).title == title, "\(raw)")
+        }
+    }
 }

@@ -73,7 +73,9 @@ enum AtomParser {
     /// A text construct as plain text (titles): html and xhtml lose their tags.
     static func plainText(_ element: FeedXMLElement?) -> String? {
         guard let element else { return nil }
-        // Base64 text (0.3 `mode="base64"`, or a binary media type) is decoded, then read as markup.
+        // Base64 text (0.3 `mode="base64"`, or a binary media type) is decoded, then read as markup. When it
+        // does not decode to text, the text is read as given: a text construct takes no media type at all
+        // (RFC 4287 §3.1.1), so a wrong type is likelier than a binary title.
         if isBase64(element), let decoded = markup(element) {
             return FeedText.nonEmpty(FeedText.stripTags(decoded))
         }
@@ -92,7 +94,9 @@ enum AtomParser {
         if isBase64(element), let text = element.trimmedText,
             let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters)
         {
-            return FeedText.nonEmpty(String(decoding: data, as: UTF8.self))
+            // A payload that is not UTF-8 is binary (an image, say), or was never Base64: either way there is
+            // no text in it, and replacement characters would pass for some.
+            return String(validating: data, as: UTF8.self).flatMap(FeedText.nonEmpty)
         }
         if textType(element) == "xhtml" || mode == "xml" || !element.elements.isEmpty {
             // The xhtml div is a wrapper, not part of the content (RFC 4287 §3.1.1.3).

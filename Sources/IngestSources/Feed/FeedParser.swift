@@ -80,14 +80,20 @@ enum FeedText {
     }
 
     /// Markup to plain text for titles: tags removed, the common entities decoded, whitespace collapsed.
+    ///
+    /// A `<` opens a tag only when a letter, `/`, `!` or `?` follows, as in an HTML parser; otherwise it is
+    /// text, so "Fish &amp; more &lt;3" keeps its "<3" instead of losing everything after it.
     static func stripTags(_ html: String) -> String {
         guard html.contains("<") || html.contains("&") else { return collapse(html) }
         var out = ""
         var inTag = false
-        for c in html {
+        var chars = html.makeIterator()
+        var pending = chars.next()
+        while let c = pending {
+            pending = chars.next()
             if inTag {
                 if c == ">" { inTag = false }
-            } else if c == "<" {
+            } else if c == "<", let next = pending, (next.isASCII && next.isLetter) || "/!?".contains(next) {
                 inTag = true
             } else {
                 out.append(c)

@@ -229,16 +229,15 @@ enum FeedXML {
     private static func copyElement(_ node: xmlNodePtr, base parentBase: URL?, warnings: inout [String])
         -> FeedXMLElement
     {
-        let name = String(cString: node.pointee.name)
-        let namespace = node.pointee.ns?.pointee.href.map { String(cString: $0) }
+        let (name, namespace) = qualified(
+            String(cString: node.pointee.name), node.pointee.ns?.pointee.href.map { String(cString: $0) })
         var attributes: [FeedXMLAttribute] = []
         var attr = node.pointee.properties
         while let a = attr {
-            let attrNamespace = a.pointee.ns?.pointee.href.map { String(cString: $0) }
+            let (attrName, attrNamespace) = qualified(
+                String(cString: a.pointee.name), a.pointee.ns?.pointee.href.map { String(cString: $0) })
             attributes.append(
-                FeedXMLAttribute(
-                    name: String(cString: a.pointee.name), namespace: attrNamespace,
-                    value: collectText(a.pointee.children)))
+                FeedXMLAttribute(name: attrName, namespace: attrNamespace, value: collectText(a.pointee.children)))
             attr = a.pointee.next
         }
         var base = parentBase
@@ -264,6 +263,25 @@ enum FeedXML {
             child = c.pointee.next
         }
         return element
+    }
+
+    /// The namespaces feeds use often enough to forget declaring, by their customary prefix.
+    static let wellKnownPrefixes: [String: String] = [
+        "content": RSSParser.NS.content, "dc": RSSParser.NS.dc, "dcterms": RSSParser.NS.dcterms,
+        "sy": RSSParser.NS.sy, "atom": RSSParser.NS.atom, "media": RSSParser.NS.media[0],
+        "itunes": RSSParser.NS.itunes, "rdf": RSSParser.NS.rdf,
+    ]
+
+    /// A name and namespace as the parsers look them up. When a prefix is used without being declared,
+    /// libxml2 warns and keeps the whole `prefix:local` as the name, with no namespace; `content:encoded`
+    /// in an RSS feed that never declared `xmlns:content` is common and means the content module all the
+    /// same, so a well-known prefix is read as its usual namespace. Other prefixes stay as libxml2 left them.
+    private static func qualified(_ name: String, _ namespace: String?) -> (String, String?) {
+        guard namespace == nil, let colon = name.firstIndex(of: ":"),
+            let uri = wellKnownPrefixes[String(name[..<colon])]
+        else { return (name, namespace) }
+        let local = String(name[name.index(after: colon)...])
+        return local.isEmpty ? (name, namespace) : (local, uri)
     }
 
     private static func appendText(_ text: String, to children: inout [FeedXMLNode]) {

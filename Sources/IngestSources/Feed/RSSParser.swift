@@ -34,6 +34,7 @@ enum RSSParser {
 
         var feed = ParsedFeed(kind: kind(root, channel: channel))
         feed.title = text(channel.child("title", in: core)).map(FeedText.stripTags)
+            ?? text(channel.child("title", in: [NS.dc])).map(FeedText.stripTags)
         feed.link = channel.resolve(channel.child("link", in: core)?.trimmedText)
         feed.description = text(channel.child("description", in: core))
             ?? text(channel.child("subtitle", in: [NS.itunes]))
@@ -93,6 +94,9 @@ enum RSSParser {
         entry.title = text(item.child("title", in: core)).map(FeedText.stripTags)
             ?? text(item.child("title", in: [NS.dc])).map(FeedText.stripTags)
 
+        // RSS allows one <link> per item, so a repeated one has no stated meaning. The first is taken, as
+        // for every other repeated element here and as feed-rs does (gofeed keeps the last); taking another
+        // would also change the identity of items without a guid, and they would be ingested again.
         if let link = item.child("link", in: core)?.trimmedText {
             entry.link = item.resolve(link)
         } else if let atomLink = item.children("link", in: [NS.atom]).first(where: {
@@ -112,7 +116,10 @@ enum RSSParser {
         entry.summary = text(item.child("description", in: core))
             ?? text(item.child("description", in: [NS.dc]))
             ?? text(item.child("summary", in: [NS.itunes]))
-        entry.content = text(item.child("encoded", in: [NS.content]))
+        // `content:encoded` is the RSS way; a bare <content> and an Atom <content> turn up in feeds that
+        // borrow from Atom, and say the same thing.
+        entry.content = text(item.child("encoded", in: [NS.content])) ?? text(item.child("content", in: core))
+            ?? AtomParser.markup(item.child("content", in: [NS.atom]))
 
         var authors: [String] = []
         for a in item.children("author", in: core) + item.children("creator", in: [NS.dc])
@@ -124,9 +131,14 @@ enum RSSParser {
 
         (entry.published, entry.publishedAt) = FeedText.date(
             item.child("pubDate", in: core) ?? item.child("date", in: [NS.dc])
-                ?? item.child("issued", in: [NS.dcterms]))
+                ?? item.child("issued", in: [NS.dcterms]) ?? item.child("published", in: [NS.atom]))
+        // `dc:date` is a date of the item in general ("an event in the lifecycle of the resource"), often
+        // the only one an RSS 1.0 item has, so it is the update date when nothing more specific is given;
+        // feed-rs and gofeed both give such an item that date as published and as updated. `pubDate` names
+        // the publication only and is not copied.
         (entry.updated, entry.updatedAt) = FeedText.date(
-            item.child("updated", in: [NS.atom]) ?? item.child("modified", in: [NS.dcterms]))
+            item.child("updated", in: [NS.atom]) ?? item.child("modified", in: [NS.dcterms])
+                ?? item.child("date", in: [NS.dc]))
 
         var categories: [String] = []
         for c in item.children("category", in: core) + item.children("subject", in: [NS.dc]) {
