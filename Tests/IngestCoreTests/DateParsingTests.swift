@@ -17,9 +17,13 @@ import Testing
             "Mon, 02 Jan 06 15:04:05 Z",
             "Mon, 02 Jan 2006 15:04:05 GMT (extra junk)",
             "lun, 02 jan 2006 16:04:05 +0100",
+            "Mon, Jan 02 2006 03:04:05 PM",
+            "Mon, Jan 02 2006 03:04:05 pm GMT",
         ]
         for text in same { #expect(DateParsing.parse(text) == reference, "\(text)") }
         #expect(DateParsing.parse("Mon, 02 Jan 2006 15:04 GMT") == reference.addingTimeInterval(-5), "no seconds")
+        #expect(DateParsing.parse("Mon, 02 Jan 2006 12:04:05 AM") == reference.addingTimeInterval(-15 * 3600), "12 AM is midnight")
+        #expect(DateParsing.parse("Mon, 02 Jan 2006 13:04:05 PM") == nil, "13 PM is no time")
     }
 
     @Test func iso8601Variants() {

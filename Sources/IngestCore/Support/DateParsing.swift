@@ -98,8 +98,15 @@ public enum DateParsing {
             minute = parts[1]
             second = parts.count > 2 ? parts[2] : 0
         }
-        if tokens.count >= 5 {
-            let zone = tokens[4]
+        var zoneIndex = 4
+        // A 12-hour clock ("02:02:33 PM"), seen in feeds written by hand-rolled templates.
+        if tokens.count >= 5, tokens[4] == "am" || tokens[4] == "pm" {
+            guard (1...12).contains(hour) else { return nil }
+            hour = hour % 12 + (tokens[4] == "pm" ? 12 : 0)
+            zoneIndex = 5
+        }
+        if tokens.count > zoneIndex {
+            let zone = tokens[zoneIndex]
             if let h = zones[zone] {
                 offset = h * 3600
             } else if let f = zone.first, f == "+" || f == "-",
