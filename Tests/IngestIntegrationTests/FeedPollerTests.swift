@@ -27,7 +27,8 @@ struct PollerHarness {
         var storeConfiguration = StoreConfiguration()
         storeConfiguration.batchDelayMillis = 0
         runner = PipelineRunner(
-            pipeline: Pipeline(stages: []), store: store, storeConfiguration: storeConfiguration, workers: 2,
+            // One worker, so the queue order is the order items were handed over (oldest first).
+            pipeline: Pipeline(stages: []), store: store, storeConfiguration: storeConfiguration, workers: 1,
             logger: Self.logger)
         var fetcherConfiguration = HTTPFetcher.Configuration()
         fetcherConfiguration.maxBodyBytes = fetch.maxBodyBytes
@@ -156,7 +157,7 @@ struct FeedPollerTests {
             let byName = Dictionary(uniqueKeysWithValues: reports.map { ($0.name, $0) })
             // Served as text/html, but the content is RSS: detection is by content.
             #expect(byName["typed-html"]?.outcome == .fetched)
-            #expect(byName["typed-html"]?.enqueued == 2)
+            #expect(try h.articles().filter { $0.origin.source == "typed-html" }.count == 2)
             let hostname = (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             for article in try h.articles() {
                 let all = [article.title ?? "", article.text, article.html ?? ""].joined(separator: "\n")
@@ -241,6 +242,23 @@ struct FeedPollerTests {
             // A broken feed document goes to failed/ with its reason.
             try Data("<rss><channel><title>x</title>".utf8).write(to: URL(fileURLWithPath: "\(inbox)/broken.xml"))
             #expect(await waitUntil { FileManager.default.fileExists(atPath: "\(inbox)/failed/broken.xml.error.json") })
+        }
+    }
+
+    @Test("an edited item is ignored, or ingested again as a new version, as the feed says")
+    func updatedItems() async throws {
+        var versions = feed("versions", "/changing.xml?versions")
+        versions.updatedItems = .newVersion
+        let h = try PollerHarness([feed("ignore", "/changing.xml?ignore"), versions])
+        try await h.run {
+            for _ in 0..<2 { _ = try await h.poller.pollNow(["ignore", "versions"]) }
+            let articles = try h.articles()
+            #expect(articles.filter { $0.origin.source == "ignore" }.count == 1)
+            let versioned = articles.filter { $0.origin.source == "versions" }
+            // The automatic first poll may have added one more edition; at least two polls each brought one.
+            #expect(versioned.count >= 2, "\(articles.map { ($0.origin.source, $0.origin.ledgerKey ?? "-", $0.text) }) \(versioned.map(\.text))")
+            #expect(Set(versioned.map(\.text)).count == versioned.count, "each version has its own text")
+            #expect(versioned.allSatisfy { $0.origin.ledgerKey?.hasPrefix("feed:versions:changing-1#") == true })
         }
     }
 }

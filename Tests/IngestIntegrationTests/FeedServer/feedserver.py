@@ -28,6 +28,7 @@ killed. Python 3 standard library only. Paths:
   /fullcontent.xml     RSS whose item links are pages on this server (/page/1, /page/2)
   /page/N              an HTML article page
   /selfref.xml         RSS naming its own URL with atom:link rel="self"
+  /changing.xml        one item whose text changes on every request (an edited item)
 """
 
 import email.utils
@@ -103,6 +104,8 @@ def make_gzip_bomb(decoded_bytes=200 * MIB):
 
 
 GZIP_BOMB = make_gzip_bomb()
+EDITIONS = 0
+EDITIONS_LOCK = threading.Lock()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -194,6 +197,15 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(200, html.encode(), "text/html; charset=utf-8")
         elif path == "/selfref.xml":
             self.send_body(200, self.local_feed("Self", [], self_path="/selfref.xml"))
+        elif path == "/changing.xml":
+            with EDITIONS_LOCK:
+                global EDITIONS
+                EDITIONS += 1
+                n = EDITIONS
+            body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Changing</title>'
+                    f"<item><guid>changing-1</guid><title>Edited story</title><description>Edition {n}</description>"
+                    "</item></channel></rss>")
+            self.send_body(200, body.encode())
         elif path == "/slow":
             time.sleep(int(query.get("ms", ["200"])[0]) / 1000)
             self.send_body(200, RSS)
