@@ -112,4 +112,20 @@ struct FeedDaemonTests {
         #expect(poll.stdout.contains("\"new\":0"))
         #expect(queueCount(daemon) == 1)
     }
+
+    @Test("feeds parse fetches a URL the way the daemon does, and names the redirects it followed")
+    func parseURL() throws {
+        let result = try runProcess(Executables.path("ingestctl"), ["feeds", "parse", FeedServer.shared.url("/redirect/chain"), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let feed = try decoder.decode(ParsedFeed.self, from: Data(result.stdout.utf8))
+        #expect(feed.title == "Local Test Feed")
+        #expect(feed.entries.count == 2)
+        #expect(result.stderr.contains("redirected: 301"), "\(result.stderr)")
+
+        let refused = try runProcess(Executables.path("ingestctl"), ["feeds", "parse", FeedServer.shared.url("/redirect/file")])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refused scheme"), "\(refused.stderr)")
+    }
 }
