@@ -46,10 +46,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The list of compiled-in stages (one folder per stage under plugins/).
+        // The built-in stages, one folder each under plugins/ (code, README, sample config).
+        .target(
+            name: "StageDedupe", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
+            path: "plugins/dedupe", exclude: ["README.md", "dedupe.toml"]),
+        // The list of compiled-in stages, in pipeline order.
         .target(
             name: "IngestStages",
-            dependencies: ["IngestCore"],
+            dependencies: ["IngestCore", "StageDedupe"],
             path: "plugins/all"
         ),
         // Wiring: config loading, the pipeline runner, the control API, shutdown.
@@ -84,6 +88,9 @@ let package = Package(
         .testTarget(name: "IngestStoreTests", dependencies: ["IngestStore", "IngestCore", "IngestTestKit"]),
         .testTarget(name: "IngestSourcesTests", dependencies: ["IngestSources", "IngestCore", "IngestTestKit"]),
         .testTarget(name: "ingestctlTests", dependencies: ["IngestTestKit", "IngestCore"]),
+        .testTarget(
+            name: "StageDedupeTests",
+            dependencies: ["StageDedupe", "IngestCore", "IngestTestKit", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "IngestIntegrationTests",
             dependencies: ["IngestTestKit", "IngestCore", "IngestStore", "IngestSources", "IngestDaemon"],

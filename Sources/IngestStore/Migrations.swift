@@ -14,6 +14,7 @@ enum StoreMigrations {
     /// Feeds added with `ingestctl feeds add`/`import`, and every feed's polling state.
     static let v2 = "v2-feeds"
     static let v3 = "v3-feed-state-hints"
+    static let v4 = "v4-dedupe"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
@@ -27,6 +28,9 @@ enum StoreMigrations {
         }
         migrator.registerMigration(v3) { db in
             try db.execute(sql: v3Schema)
+        }
+        migrator.registerMigration(v4) { db in
+            try db.execute(sql: v4Schema)
         }
         return migrator
     }
@@ -197,5 +201,35 @@ enum StoreMigrations {
         ALTER TABLE feedState ADD COLUMN configuredURL TEXT;
         ALTER TABLE feedState ADD COLUMN ttlMinutes INTEGER CHECK (ttlMinutes IS NULL OR ttlMinutes >= 0);
         ALTER TABLE feedState ADD COLUMN updateIntervalSecs INTEGER CHECK (updateIntervalSecs IS NULL OR updateIntervalSecs >= 0);
+        """
+
+    /// Dedupe: each article's cluster, and the fingerprints of originals with an index per key, so the
+    /// dedupe stage's lookups never scan. `dedupeBand` holds the MinHash LSH band keys.
+    private static let v4Schema = """
+        ALTER TABLE article ADD COLUMN clusterId TEXT;
+        CREATE INDEX article_clusterId ON article (clusterId) WHERE clusterId IS NOT NULL;
+
+        CREATE TABLE dedupeFingerprint (
+            articleId INTEGER NOT NULL PRIMARY KEY REFERENCES article (id) ON DELETE CASCADE,
+            clusterId TEXT NOT NULL,
+            textHash TEXT,
+            canonicalURL TEXT,
+            itemId TEXT,
+            minhash BLOB NOT NULL,
+            shingles INTEGER NOT NULL CHECK (shingles >= 0),
+            committedAt REAL NOT NULL
+        );
+        CREATE INDEX dedupeFingerprint_textHash ON dedupeFingerprint (textHash) WHERE textHash IS NOT NULL;
+        CREATE INDEX dedupeFingerprint_canonicalURL ON dedupeFingerprint (canonicalURL) WHERE canonicalURL IS NOT NULL;
+        CREATE INDEX dedupeFingerprint_itemId ON dedupeFingerprint (itemId) WHERE itemId IS NOT NULL;
+        CREATE INDEX dedupeFingerprint_clusterId ON dedupeFingerprint (clusterId);
+        CREATE INDEX dedupeFingerprint_committedAt ON dedupeFingerprint (committedAt);
+
+        CREATE TABLE dedupeBand (
+            band INTEGER NOT NULL,
+            articleId INTEGER NOT NULL REFERENCES dedupeFingerprint (articleId) ON DELETE CASCADE,
+            PRIMARY KEY (band, articleId)
+        ) WITHOUT ROWID;
+        CREATE INDEX dedupeBand_articleId ON dedupeBand (articleId);
         """
 }

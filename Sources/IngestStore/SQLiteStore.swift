@@ -117,12 +117,21 @@ public final class SQLiteStore: ArticleStore {
                 var ids: [Int64] = []
                 ids.reserveCapacity(entry.articles.count)
                 var enqueued = 0
-                for (record, queue) in entry.articles {
+                for (var record, queue, fingerprint) in entry.articles {
+                    // A copy whose original was committed earlier points at it now; one committed first is
+                    // pointed at its original when that commits (below).
+                    if record.duplicateOf == nil, fingerprint == nil, let cluster = record.clusterId {
+                        record.duplicateOf = try DedupeFingerprintRecord.original(db, clusterId: cluster)
+                    }
                     let id = try ArticleRecord.insert(db, record, rawInputId: rawInputId, committedAt: now)
                     ids.append(id)
                     if let queue {
                         try QueueItemRecord.enqueue(db, articleId: id, queue: queue, now: now)
                         enqueued += 1
+                        if let fingerprint {
+                            try DedupeFingerprintRecord.insert(db, articleId: id, fingerprint, at: now)
+                            try DedupeFingerprintRecord.resolveCopies(db, clusterId: fingerprint.clusterId, originalId: id)
+                        }
                     }
                 }
                 try InputLedgerRecord.recordIngested(
@@ -288,8 +297,8 @@ struct PreparedEntry {
     var source: String
     var location: String
     var raw: RawInputRecord?
-    /// Each article's row and its queue (`nil` when dropped).
-    var articles: [(ArticleRecord, String?)]
+    /// Each article's row, its queue (`nil` when dropped) and its dedupe fingerprint (originals only).
+    var articles: [(ArticleRecord, String?, ArticleFingerprint?)]
 
     init(_ entry: CommitEntry, keepRaw: Bool) throws(StoreError) {
         ledgerKey = entry.ledgerKey
@@ -300,7 +309,10 @@ struct PreparedEntry {
             raw = try RawInputRecord(bytes: bytes, format: entry.format)
         }
         articles = try entry.outcomes.map { outcome throws(StoreError) in
-            (try ArticleRecord(outcome.article, drop: outcome.drop), outcome.drop == nil ? outcome.queue : nil)
+            (
+                try ArticleRecord(outcome.article, drop: outcome.drop), outcome.drop == nil ? outcome.queue : nil,
+                outcome.article.fingerprint
+            )
         }
     }
 }

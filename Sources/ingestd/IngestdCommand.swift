@@ -39,7 +39,7 @@ struct IngestdCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "ingestd")
         do {
-            try await Daemon(configuration: loaded.0, pipeline: loaded.1, logger: logger).run()
+            try await Daemon(configuration: loaded.0, logger: logger).run()
         } catch {
             logger.critical("ingestd cannot run", metadata: ["error": "\(error)"])
             FileHandle.standardError.write(Data("ingestd: \(error)\n".utf8))

@@ -16,7 +16,10 @@ struct MigrationTests {
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             )
         }
-        #expect(tables == ["article", "queueItem", "inputLedger", "rawInput", "feed", "feedState", "grdb_migrations"])
+        #expect(tables == [
+            "article", "queueItem", "inputLedger", "rawInput", "feed", "feedState", "dedupeFingerprint", "dedupeBand",
+            "grdb_migrations",
+        ])
         #expect(applied == StoreMigrations.migrator.migrations)
         #expect(applied.first == "v1-articles-queue-ledger")
         let journal = try db.inspect { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }

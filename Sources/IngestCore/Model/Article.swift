@@ -23,8 +23,13 @@ public struct Article: Sendable, Codable, Equatable {
     public var keywords: [String]
     public var entities: [Entity]
     public var labels: [Label]
-    /// The id of the article this one duplicates, when dedupe marks instead of dropping.
+    /// The id of the article this one duplicates (set by dedupe; resolved at commit when the original was
+    /// still in flight).
     public var duplicateOf: Int64?
+    /// The dedupe cluster: the id every copy of one story shares, the original included.
+    public var clusterId: String?
+    /// Dedupe's fingerprint of an original, stored with it at commit. Not part of the article's JSON.
+    public var fingerprint: ArticleFingerprint?
     /// Extra fields from the input or added by plugins, kept as given.
     public var fields: [String: String]
     public var origin: Origin
@@ -58,10 +63,20 @@ public struct Article: Sendable, Codable, Equatable {
         self.entities = []
         self.labels = []
         self.duplicateOf = nil
+        self.clusterId = nil
+        self.fingerprint = nil
         self.fields = fields
         self.origin = origin
         self.format = format
         self.trace = []
+    }
+}
+
+extension Article {
+    /// Every stored field but ``fingerprint``, which is dedupe's working data and has its own table.
+    enum CodingKeys: String, CodingKey {
+        case id, title, text, html, url, published, publishedAt, authors, language, keywords, entities, labels
+        case duplicateOf, clusterId, fields, origin, format, trace
     }
 }
 

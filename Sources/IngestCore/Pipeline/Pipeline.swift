@@ -33,6 +33,11 @@ public struct Pipeline: Sendable {
                     current.trace.append(TraceEntry(stage: name, outcome: .drop, micros: micros, detail: reason))
                     logger.debug("dropped", metadata: ["stage": "\(name)", "reason": "\(reason)"])
                     return .dropped(current, stage: name, reason: reason)
+                case .dropRecorded(var changed, let reason):
+                    changed.trace = current.trace
+                    changed.trace.append(TraceEntry(stage: name, outcome: .drop, micros: micros, detail: reason))
+                    logger.debug("dropped", metadata: ["stage": "\(name)", "reason": "\(reason)"])
+                    return .dropped(changed, stage: name, reason: reason)
                 }
             } catch {
                 let micros = Self.micros(clock.now - start)
@@ -44,6 +49,11 @@ public struct Pipeline: Sendable {
             }
         }
         return .completed(current)
+    }
+
+    /// Tells every stage an article's fate is sealed (see ``Stage/finished(_:committed:)``).
+    public func finished(_ article: Article, committed: Bool) async {
+        for stage in stages { await stage.finished(article, committed: committed) }
     }
 
     private static func micros(_ duration: Duration) -> Int64 {

@@ -15,6 +15,14 @@ public protocol Stage: Sendable {
     init(configuration: Configuration, context: StageContext) throws
     /// Continue with the article (changed or not) or drop it with a reason; throw ``StageError`` to fail it.
     func process(_ article: Article, logger: Logger) async throws -> StageOutcome
+    /// Called once the article's fate is sealed: `committed` is true when it (queued or dropped) is in the
+    /// store, false when it never got there (a later stage failed it, the input was already ingested, the
+    /// daemon stopped). Stages that hold state for articles in flight release it here.
+    func finished(_ article: Article, committed: Bool) async
+}
+
+extension Stage {
+    public func finished(_ article: Article, committed: Bool) async {}
 }
 
 /// A stage's configuration: read from its section, every problem reported with its key path.
@@ -29,6 +37,9 @@ public enum StageOutcome: Sendable {
     case `continue`(Article)
     /// Stop here on purpose: a duplicate, an empty page, a rule. Recorded, never enqueued.
     case drop(reason: String)
+    /// As ``drop(reason:)``, recording the article as this stage changed it (a duplicate keeps which
+    /// article it duplicates).
+    case dropRecorded(Article, reason: String)
 }
 
 /// A stage failed to process an article. The runner acts on ``disposition``, never on the message.
@@ -54,9 +65,12 @@ public struct StageError: Error, Sendable, CustomStringConvertible {
 public struct StageContext: Sendable {
     /// Where a stage may keep files of its own (models, caches).
     public var stateDirectory: String
+    /// The fingerprints of committed articles, for dedupe; `nil` where there is no store (`ingestctl run`).
+    public var duplicateIndex: (any DuplicateIndex)?
 
-    public init(stateDirectory: String) {
+    public init(stateDirectory: String, duplicateIndex: (any DuplicateIndex)? = nil) {
         self.stateDirectory = stateDirectory
+        self.duplicateIndex = duplicateIndex
     }
 }
 

@@ -16,6 +16,8 @@ public struct IngestConfiguration: Sendable {
     public var feedFetch: FeedFetchConfiguration
     /// Where it came from: file paths, or "embedded defaults".
     public var origin: String
+    /// The `[stages]` table as read, to build the pipeline again with what only the daemon has (the store).
+    var stagesValues: [String: ConfigValue]
 }
 
 /// Reads the configuration file and its drop-ins, hands each section to its owner, and reports every
@@ -123,11 +125,26 @@ public enum ConfigLoader {
 
         let context = StageContext(stateDirectory: daemon.stateDirectory)
         let pipeline = builtInStages.buildPipeline(pipelineConfig, stagesSection: root.section("stages"), context: context)
+        var stagesValues: [String: ConfigValue] = [:]
+        if case .table(let table)? = values["stages"] { stagesValues = table }
         root.finish()
         guard problems.items.isEmpty else { throw ConfigurationError(problems: problems.items) }
         let configuration = IngestConfiguration(
             daemon: daemon, store: store, queue: queue, pipeline: pipelineConfig, folders: folders, feeds: feeds,
-            feedFetch: feedFetch, origin: origin)
+            feedFetch: feedFetch, origin: origin, stagesValues: stagesValues)
         return (configuration, pipeline)
+    }
+
+    /// The configured pipeline, built again with the store's dedupe index: what the daemon runs. The
+    /// configuration was validated by ``load(path:)``, so problems here mean a stage failed to start.
+    public static func pipeline(
+        for configuration: IngestConfiguration, duplicateIndex: any DuplicateIndex
+    ) throws(ConfigurationError) -> Pipeline {
+        let problems = ConfigProblems()
+        let stages = ConfigSection(path: "stages", values: configuration.stagesValues, problems: problems)
+        let context = StageContext(stateDirectory: configuration.daemon.stateDirectory, duplicateIndex: duplicateIndex)
+        let pipeline = builtInStages.buildPipeline(configuration.pipeline, stagesSection: stages, context: context)
+        guard problems.items.isEmpty else { throw ConfigurationError(problems: problems.items) }
+        return pipeline
     }
 }

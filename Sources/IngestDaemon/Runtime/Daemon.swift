@@ -13,12 +13,10 @@ import UnixSignals
 /// then the pipeline finishes what is in flight and commits it. Nothing is acknowledged before its commit.
 public final class Daemon: Sendable {
     private let configuration: IngestConfiguration
-    private let pipeline: Pipeline
     private let logger: Logger
 
-    public init(configuration: IngestConfiguration, pipeline: Pipeline, logger: Logger) {
+    public init(configuration: IngestConfiguration, logger: Logger) {
         self.configuration = configuration
-        self.pipeline = pipeline
         self.logger = logger
     }
 
@@ -34,6 +32,8 @@ public final class Daemon: Sendable {
         } catch {
             throw DaemonError.store(error.description)
         }
+        // Built again now that the store is open: dedupe compares with the fingerprints it keeps.
+        let pipeline = try ConfigLoader.pipeline(for: configuration, duplicateIndex: store)
         let runner = PipelineRunner(
             pipeline: pipeline, store: store, storeConfiguration: configuration.store,
             workers: configuration.daemon.workers, logger: logger)

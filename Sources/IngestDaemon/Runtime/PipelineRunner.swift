@@ -99,12 +99,15 @@ public final class PipelineRunner: Service, DocumentSink {
                     outcomes.append(ArticleOutcome(article: dropped, drop: .init(stage: stage, reason: reason)))
                 case .failed(let failed, let stage, let error):
                     stats.record(trace: failed.trace)
+                    // Whatever the stages hold for it (a dedupe reservation) goes, retried or not.
+                    await pipeline.finished(failed, committed: false)
                     if error.disposition == .retry && attempt < 3 {
                         attempt += 1
                         try? await Task.sleep(for: .seconds(1 << attempt))
                         continue
                     }
                     // One article failing fails its whole document: nothing of it is half-ingested.
+                    for done in outcomes { await pipeline.finished(done.article, committed: false) }
                     let failure = IngestFailure(stage: stage, reason: error.message, retryable: error.disposition == .retry)
                     await fail(document, failure)
                     return
@@ -118,6 +121,7 @@ public final class PipelineRunner: Service, DocumentSink {
             raw: storeConfiguration.keepRaw ? document.bytes : nil, format: articles.first?.format,
             outcomes: outcomes)
         if !(await commits.send(PendingCommit(entry: entry, receipt: document.receipt, trace: traces))) {
+            await finished(entry, committed: false)
             await document.receipt.release()
         }
     }
@@ -172,6 +176,7 @@ public final class PipelineRunner: Service, DocumentSink {
                 let results = try store.commit(batch.map(\.entry))
                 var answers: [@Sendable () async -> Void] = []
                 for (pending, result) in zip(batch, results) {
+                    await finished(pending.entry, committed: !result.alreadyIngested)
                     if !result.alreadyIngested { pending.trace.forEach(stats.record(trace:)) }
                     stats.recordCommit(enqueued: result.enqueued, dropped: result.dropped, alreadyIngested: result.alreadyIngested)
                     let summary = IngestSummary(enqueued: result.enqueued, dropped: result.dropped, alreadyIngested: result.alreadyIngested)
@@ -189,6 +194,7 @@ public final class PipelineRunner: Service, DocumentSink {
                         return answers
                     }
                     guard let pending = batch.first else { return [] }
+                    await finished(pending.entry, committed: false)
                     let failure = IngestFailure(stage: "store", reason: error.message, retryable: false)
                     try? store.recordFailure(
                         ledgerKey: pending.entry.ledgerKey, source: pending.entry.source,
@@ -200,6 +206,12 @@ public final class PipelineRunner: Service, DocumentSink {
             }
         }
         // The store stayed unavailable: give the documents back; their sources offer them again later.
+        for pending in batch { await finished(pending.entry, committed: false) }
         return batch.map { pending in { await pending.receipt.release() } }
+    }
+
+    /// Tells the stages the fate of every article of `entry`.
+    private func finished(_ entry: CommitEntry, committed: Bool) async {
+        for outcome in entry.outcomes { await pipeline.finished(outcome.article, committed: committed) }
     }
 }

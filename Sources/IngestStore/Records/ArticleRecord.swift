@@ -33,6 +33,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
     var entities: String
     var labels: String
     var duplicateOf: Int64?
+    var clusterId: String?
     var fields: String
     var source: String
     var originKind: String
@@ -64,6 +65,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         entities = Self.entitiesJSON(article.entities)
         labels = article.labels.isEmpty ? "[]" : try Self.json(article.labels)
         duplicateOf = article.duplicateOf
+        clusterId = article.clusterId
         fields = JSONText.object(article.fields)
         source = article.origin.source
         originKind = article.origin.kind.rawValue
@@ -91,8 +93,8 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         INSERT INTO article (
             status, dropStage, dropReason, title, text, html, url, published, publishedAt, authors, language,
             keywords, entities, labels, duplicateOf, fields, source, originKind, location, ledgerKey, receivedAt,
-            format, trace, contentHash, rawInputId, committedAt)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            format, trace, contentHash, rawInputId, committedAt, clusterId)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static func insertArguments(
@@ -105,7 +107,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
             record.published, record.publishedAt, record.authors, record.language, record.keywords, record.entities,
             record.labels, record.duplicateOf, record.fields, record.source, record.originKind, record.location,
             record.ledgerKey, record.receivedAt, record.format, record.trace, record.contentHash, rawInputId,
-            committedAt,
+            committedAt, record.clusterId,
         ]
     }
 
@@ -128,6 +130,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         article.entities = try decode([Entity].self, entities, "entities")
         article.labels = try decode([Label].self, labels, "labels")
         article.duplicateOf = duplicateOf
+        article.clusterId = clusterId
         article.trace = try decode([TraceEntry].self, trace, "trace")
         return article
     }

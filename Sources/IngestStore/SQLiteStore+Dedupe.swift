@@ -1,0 +1,36 @@
+public import Foundation
+import GRDB
+public import IngestCore
+
+extension SQLiteStore: DuplicateIndex {
+    public func candidates(
+        textHash: String?, canonicalURL: String?, itemId: String?, bands: [Int64], since: Date
+    ) throws -> [IndexedFingerprint] {
+        try read("dedupe lookup") { db in
+            try DedupeFingerprintRecord.candidates(
+                db, textHash: textHash, canonicalURL: canonicalURL, itemId: itemId, bands: bands,
+                since: since.timeIntervalSince1970)
+        }
+    }
+
+    /// Forgets the fingerprints of articles committed before `before`; returns how many.
+    public func pruneFingerprints(before: Date) throws -> Int {
+        try write("prune fingerprints") { db in
+            try DedupeFingerprintRecord.prune(db, before: before.timeIntervalSince1970)
+        }
+    }
+
+    /// The articles of `articleId`'s dedupe cluster (its original and every copy), oldest first.
+    public func cluster(of articleId: Int64) throws(StoreError) -> [StoredArticle] {
+        let ids: [Int64] = try read("read cluster") { db in
+            guard let cluster = try String.fetchOne(db, sql: "SELECT clusterId FROM article WHERE id = ?", arguments: [articleId])
+            else { return [] }
+            return try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE clusterId = ? ORDER BY id", arguments: [cluster])
+        }
+        var articles: [StoredArticle] = []
+        for id in ids {
+            if let stored = try article(id: id) { articles.append(stored) }
+        }
+        return articles
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import IngestCore
+import Testing
+
+@testable import IngestStore
+
+@Suite("dedupe fingerprints in the store")
+struct DedupeIndexTests {
+    func fingerprint(cluster: String, text: String? = "t1", url: String? = nil, bands: [Int64] = [1, 2, 3]) -> ArticleFingerprint {
+        ArticleFingerprint(
+            textHash: text, canonicalURL: url, itemId: nil, minhash: [7, 8, 9], bands: bands, shingles: 40, clusterId: cluster)
+    }
+
+    func entry(_ key: String, text: String, cluster: String, fingerprint: ArticleFingerprint?, dropped: Bool = false) -> CommitEntry {
+        var article = makeArticle(text, source: "inbox", ledgerKey: key)
+        article.clusterId = cluster
+        article.fingerprint = fingerprint
+        let drop = dropped ? ArticleOutcome.Drop(stage: "dedupe", reason: "duplicate") : nil
+        return CommitEntry(
+            ledgerKey: key, source: "inbox", location: "/inbox/\(key)", raw: nil, format: .text,
+            outcomes: [ArticleOutcome(article: article, drop: drop, queue: "default")])
+    }
+
+    @Test("an original's fingerprint is stored with it and found by each key, within the window")
+    func storesAndFinds() throws {
+        let database = try TestDatabase()
+        let store = try database.open()
+        let results = try store.commit([entry("a", text: "original", cluster: "c1", fingerprint: fingerprint(cluster: "c1", url: "example.org/x"))])
+        let id = try #require(results.first?.articleIds.first)
+        let old = database.clock.now.addingTimeInterval(-3600)
+        for probe in [
+            try store.candidates(textHash: "t1", canonicalURL: nil, itemId: nil, bands: [], since: old),
+            try store.candidates(textHash: nil, canonicalURL: "example.org/x", itemId: nil, bands: [], since: old),
+            try store.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [9, 3], since: old),
+        ] {
+            #expect(probe.map(\.articleId) == [id])
+            #expect(probe.first?.fingerprint.minhash == [7, 8, 9])
+            #expect(probe.first?.fingerprint.clusterId == "c1")
+        }
+        #expect(try store.candidates(textHash: "other", canonicalURL: nil, itemId: nil, bands: [4], since: old).isEmpty)
+        #expect(try store.candidates(textHash: "t1", canonicalURL: nil, itemId: nil, bands: [], since: database.clock.now.addingTimeInterval(60)).isEmpty,
+                "outside the window")
+        #expect(try store.pruneFingerprints(before: database.clock.now.addingTimeInterval(60)) == 1)
+        #expect(try store.candidates(textHash: "t1", canonicalURL: nil, itemId: nil, bands: [1], since: old).isEmpty)
+    }
+
+    @Test("a copy points at its original, whichever of the two commits first")
+    func resolvesDuplicateOf() throws {
+        let store = try TestDatabase().open()
+        // Copy first (its original was still in flight), then the original, then a later copy.
+        let early = try store.commit([entry("copy1", text: "copy", cluster: "c9", fingerprint: nil, dropped: true)])
+        let original = try store.commit([entry("orig", text: "original", cluster: "c9", fingerprint: fingerprint(cluster: "c9"))])
+        let late = try store.commit([entry("copy2", text: "copy", cluster: "c9", fingerprint: nil, dropped: true)])
+        let originalId = try #require(original.first?.articleIds.first)
+        for result in [early, late] {
+            let id = try #require(result.first?.articleIds.first)
+            #expect(try store.article(id: id)?.article.duplicateOf == originalId)
+        }
+        #expect(try store.article(id: originalId)?.article.duplicateOf == nil)
+        #expect(try store.cluster(of: originalId).map { $0.article.id } == [early[0].articleIds[0], originalId, late[0].articleIds[0]])
+    }
+
+    @Test("a dropped article's fingerprint is not stored: it founds no cluster")
+    func droppedNotIndexed() throws {
+        let store = try TestDatabase().open()
+        _ = try store.commit([entry("x", text: "dropped later", cluster: "c2", fingerprint: fingerprint(cluster: "c2"), dropped: true)])
+        #expect(try store.candidates(textHash: "t1", canonicalURL: nil, itemId: nil, bands: [], since: .distantPast).isEmpty)
+    }
+}
