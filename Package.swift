@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "ingestctl",
             dependencies: [
-                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources",
+                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "StageDedupe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

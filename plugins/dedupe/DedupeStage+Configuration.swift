@@ -13,7 +13,7 @@ extension DedupeStage {
     ///
     /// - Configuration keys:
     ///   - `action` (string, default: "drop"): `drop` a duplicate, or `mark` it and enqueue it anyway.
-    ///   - `threshold` (float, default: 0.5, 0.1…1.0): the similarity from which two texts are one story: the
+    ///   - `threshold` (float, default: 0.7, 0.1…1.0): the similarity from which two texts are one story: the
     ///     larger of their shingles' Jaccard similarity and the containment of the shorter in the longer.
     ///   - `window_days` (int, default: 30, 1…3650): how long an article is remembered.
     ///   - `min_words` (int, default: 20, 3…10000): texts shorter than this are compared exactly (title and
@@ -30,7 +30,7 @@ extension DedupeStage {
         public var matchItemId: Bool
 
         public init(
-            action: Action = .drop, threshold: Double = 0.5, windowDays: Int = 30, minWords: Int = 20,
+            action: Action = .drop, threshold: Double = 0.7, windowDays: Int = 30, minWords: Int = 20,
             matchURL: Bool = true, matchItemId: Bool = true
         ) {
             self.action = action
