@@ -4,7 +4,7 @@ APT_PACKAGES := libsqlite3-dev zlib1g-dev libxml2-dev libcurl4-openssl-dev pkg-c
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run test bench eval-feeds clean
+.PHONY: deps build release run test bench eval-feeds eval-dedupe clean
 
 # Installs the missing -dev packages (asks apt only when one is missing).
 deps:
@@ -33,10 +33,16 @@ test: deps
 # Benchmarks on a release build; results go to BENCHMARKS.md by hand, with the machine.
 bench: release
 	python3 scripts/bench.py --build-dir .build/release
+	python3 scripts/bench_poll.py --build-dir .build/release
+	python3 scripts/bench_dedupe.py --ingestctl .build/release/ingestctl
 
 # Feed parser agreement with feed-rs and gofeed on ../shared/evalsets (skipped when absent).
 eval-feeds: build
 	python3 scripts/eval_feeds.py --ingestctl .build/debug/ingestctl
+
+# Dedupe precision and recall on ../shared/evalsets/bbc-news (skipped when absent).
+eval-dedupe: build
+	python3 scripts/eval_dedupe.py --ingestctl .build/debug/ingestctl
 
 clean:
 	rm -rf .build var

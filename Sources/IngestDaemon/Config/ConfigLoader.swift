@@ -14,6 +14,8 @@ public struct IngestConfiguration: Sendable {
     public var feeds: [FeedSourceConfiguration]
     /// `[feeds]`: how every feed is fetched and scheduled.
     public var feedFetch: FeedFetchConfiguration
+    /// `[[routes]]`: which queue an article goes to.
+    public var router: Router
     /// Where it came from: file paths, or "embedded defaults".
     public var origin: String
     /// The `[stages]` table as read, to build the pipeline again with what only the daemon has (the store).
@@ -85,6 +87,7 @@ public enum ConfigLoader {
         let pipelineConfig = PipelineConfiguration(from: root.section("pipeline"), defaultStages: builtInStages.names)
 
         let feedFetch = FeedFetchConfiguration(from: root.section("feeds"))
+        let router = Router(routes: root.sections("routes").map(Route.init(from:)))
         var folders: [FolderSource.Configuration] = []
         var feeds: [FeedSourceConfiguration] = []
         if root.has("sources") {
@@ -131,7 +134,7 @@ public enum ConfigLoader {
         guard problems.items.isEmpty else { throw ConfigurationError(problems: problems.items) }
         let configuration = IngestConfiguration(
             daemon: daemon, store: store, queue: queue, pipeline: pipelineConfig, folders: folders, feeds: feeds,
-            feedFetch: feedFetch, origin: origin, stagesValues: stagesValues)
+            feedFetch: feedFetch, router: router, origin: origin, stagesValues: stagesValues)
         return (configuration, pipeline)
     }
 

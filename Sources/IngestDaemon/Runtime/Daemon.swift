@@ -36,7 +36,7 @@ public final class Daemon: Sendable {
         let pipeline = try ConfigLoader.pipeline(for: configuration, duplicateIndex: store)
         let runner = PipelineRunner(
             pipeline: pipeline, store: store, storeConfiguration: configuration.store,
-            workers: configuration.daemon.workers, logger: logger)
+            workers: configuration.daemon.workers, router: configuration.router, logger: logger)
         let feeds = Self.feedPoller(configuration, store: store, sink: runner, logger: logger)
         let folders = configuration.folders.map {
             FolderSource(configuration: $0, sink: runner, feeds: feeds.fileContext, logger: logger)

@@ -14,6 +14,7 @@ public final class PipelineRunner: Service, DocumentSink {
     private let store: any ArticleStore
     private let storeConfiguration: StoreConfiguration
     private let workers: Int
+    private let router: Router
     private let logger: Logger
     let stats: RuntimeStats
     private let input: BoundedBuffer<RawDocument>
@@ -25,8 +26,12 @@ public final class PipelineRunner: Service, DocumentSink {
         var trace: [[TraceEntry]]
     }
 
-    public init(pipeline: Pipeline, store: any ArticleStore, storeConfiguration: StoreConfiguration, workers: Int, logger: Logger) {
+    public init(
+        pipeline: Pipeline, store: any ArticleStore, storeConfiguration: StoreConfiguration, workers: Int,
+        router: Router = Router(), logger: Logger
+    ) {
         self.pipeline = pipeline
+        self.router = router
         self.store = store
         self.storeConfiguration = storeConfiguration
         self.workers = workers
@@ -94,7 +99,7 @@ public final class PipelineRunner: Service, DocumentSink {
                 let result = await pipeline.run(article, logger: logger)
                 switch result {
                 case .completed(let done):
-                    outcomes.append(ArticleOutcome(article: done))
+                    outcomes.append(ArticleOutcome(article: done, queue: router.queue(for: done)))
                 case .dropped(let dropped, let stage, let reason):
                     outcomes.append(ArticleOutcome(article: dropped, drop: .init(stage: stage, reason: reason)))
                 case .failed(let failed, let stage, let error):
