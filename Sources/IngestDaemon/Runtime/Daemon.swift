@@ -102,9 +102,10 @@ struct Heartbeat: Service {
     func run() async throws {
         try? await Task.sleep(for: .milliseconds(100))
         notifier.notify("READY=1\nSTATUS=\(summary())")
+        let interval = notifier.watchdogInterval ?? .seconds(10)
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try await Task.sleep(for: .seconds(10))
+                try await Task.sleep(for: interval)
                 notifier.notify("WATCHDOG=1\nSTATUS=\(summary())")
             }
         }

@@ -5,9 +5,15 @@ import Glibc
 /// (not under systemd), so the daemon runs the same in a terminal.
 struct SystemdNotifier: Sendable {
     let socketPath: String?
+    /// How often to send `WATCHDOG=1`: half of `WatchdogSec=` (systemd passes it as `$WATCHDOG_USEC`), so
+    /// one late beat is not yet a missed one. `nil` when the unit sets no watchdog.
+    let watchdogInterval: Duration?
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
+        watchdogInterval = environment["WATCHDOG_USEC"].flatMap { UInt64($0) }.flatMap { usec in
+            usec > 0 ? .microseconds(usec / 2) : nil
+        }
     }
 
     /// Sends `state` (e.g. `READY=1\nSTATUS=…`); failures are ignored: notification is best effort.
