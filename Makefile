@@ -1,6 +1,6 @@
 # ingestd — the two commands a new machine needs are `make run` and `make test`; each installs what it
 # needs first. Debian packages the build links against:
-APT_PACKAGES := libsqlite3-dev zlib1g-dev libxml2-dev libcurl4-openssl-dev pkg-config
+APT_PACKAGES := libsqlite3-dev zlib1g-dev libxml2-dev libcurl4-openssl-dev pkg-config systemd
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -33,6 +33,7 @@ test: deps
 # Benchmarks on a release build; results go to BENCHMARKS.md by hand, with the machine.
 bench: release
 	python3 scripts/bench.py --build-dir .build/release
+	python3 scripts/bench_feeds.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_poll.py --build-dir .build/release
 	python3 scripts/bench_dedupe.py --ingestctl .build/release/ingestctl
 

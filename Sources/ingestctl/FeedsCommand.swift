@@ -9,7 +9,7 @@ import IngestSources
 struct Feeds: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Inspect and manage feeds: parse a feed document the way ingestd reads it; add, remove, import, list.",
-        subcommands: [Parse.self, Add.self, Remove.self, Import.self, List.self, Poll.self])
+        subcommands: [Parse.self, Add.self, Remove.self, Import.self, List.self, Poll.self, BenchParse.self])
 
     struct Parse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
