@@ -38,6 +38,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from eval_feeds import cases  # noqa: E402  (the one discovery of feed inputs)
+from bench import machine as bench_machine  # noqa: E402
 
 FEEDPARSER = "6.0.14"
 CORPORA = [("feed-rs", "feed-rs-fixtures"), ("gofeed", "gofeed-testdata")]
@@ -141,18 +142,8 @@ def compare(sides, files, seconds, fixed, rounds):
 
 
 def machine():
-    model = "unknown cpu"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
-    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({model}), "
-            f"{swift[0] if swift else 'swift ?'}, Python {platform.python_version()}")
+    # The machine line of the other benchmarks, with the Python that runs feedparser.
+    return f"{bench_machine()}, Python {platform.python_version()}"
 
 
 def main():
