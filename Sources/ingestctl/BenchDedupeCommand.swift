@@ -61,7 +61,7 @@ struct BenchDedupe: AsyncParsableCommand {
         // miss path and the hit path are timed.
         let stage = try DedupeStage(configuration: .init(), context: StageContext(stateDirectory: "/tmp", duplicateIndex: store))
         var articles: [Article] = []
-        var pick = SplitMix(seed: 7)
+        var pick = SplitMix64(seed: 7)
         let stored = try store.totals().articles
         for i in 0..<probes {
             if i % 10 == 0, stored > 0 {
@@ -99,7 +99,7 @@ struct BenchDedupe: AsyncParsableCommand {
     static func article(tag: String) -> Article {
         var seed: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in tag.utf8 { seed = (seed ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var words: [String] = []
         for _ in 0..<180 { words.append(vocabulary[Int(rng.next() % UInt64(vocabulary.count))]) }
         return Article(
@@ -136,18 +136,5 @@ struct BenchDedupe: AsyncParsableCommand {
 
     static func fileSize(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-    }
-}
-
-/// SplitMix64: a small seeded generator, so the benchmark's texts are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,5 @@
+import IngestCore
+
 /// MinHash signatures of shingle sets and their LSH bands.
 ///
 /// Why MinHash rather than SimHash: syndicated copies are often *truncated* (to 60 % in the evaluation).
@@ -15,11 +17,8 @@ enum MinHash {
 
     /// Seeds of the hash functions: fixed, since signatures are stored and compared across restarts.
     static let seeds: [UInt64] = {
-        var state: UInt64 = 0x1D5_EA5E_D00D
-        return (0..<hashes).map { _ in
-            state = state &+ 0x9E37_79B9_7F4A_7C15
-            return mix(state)
-        }
+        var generator = SplitMix64(seed: 0x1D5_EA5E_D00D)
+        return (0..<hashes).map { _ in generator.next() }
     }()
 
     /// The signature of a shingle set (empty for an empty set).
@@ -78,12 +77,6 @@ enum MinHash {
 
     static let containmentRatio = 0.4
 
-    /// SplitMix64's finaliser: a cheap, well-mixing permutation of 64-bit values.
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ x: UInt64) -> UInt64 { SplitMix64.mix(x) }
 }
