@@ -48,12 +48,15 @@ let package = Package(
         ),
         // The built-in stages, one folder each under plugins/ (code, README, sample config).
         .target(
+            name: "StageClassify", dependencies: ["IngestCore"], path: "plugins/classify",
+            exclude: ["README.md", "classify.toml"]),
+        .target(
             name: "StageDedupe", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
             path: "plugins/dedupe", exclude: ["README.md", "dedupe.toml"]),
         // The list of compiled-in stages, in pipeline order.
         .target(
             name: "IngestStages",
-            dependencies: ["IngestCore", "StageDedupe"],
+            dependencies: ["IngestCore", "StageDedupe", "StageClassify"],
             path: "plugins/all"
         ),
         // Wiring: config loading, the pipeline runner, the control API, shutdown.
@@ -75,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "ingestctl",
             dependencies: [
-                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "StageDedupe",
+                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "StageDedupe", "StageClassify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +91,7 @@ let package = Package(
         .testTarget(name: "IngestStoreTests", dependencies: ["IngestStore", "IngestCore", "IngestTestKit"]),
         .testTarget(name: "IngestSourcesTests", dependencies: ["IngestSources", "IngestCore", "IngestTestKit"]),
         .testTarget(name: "ingestctlTests", dependencies: ["IngestTestKit", "IngestCore"]),
+        .testTarget(name: "StageClassifyTests", dependencies: ["StageClassify", "IngestCore", "IngestTestKit"]),
         .testTarget(
             name: "StageDedupeTests",
             dependencies: ["StageDedupe", "IngestCore", "IngestTestKit", .product(name: "Logging", package: "swift-log")]),

@@ -1,0 +1,166 @@
+import Glibc
+import Synchronization
+
+/// Which linear learner produced a model. All three share the same features (hashed word n-grams, TF-IDF)
+/// and the same prediction code; they differ in how the weights were fitted and how scores become 0…1.
+public enum Algorithm: String, Sendable, Codable, CaseIterable {
+    /// Multinomial naive Bayes on TF-IDF mass: one pass, no tuning, a little behind the other two.
+    case naiveBayes = "nb"
+    /// One-vs-rest logistic regression fitted by SGD on the log loss.
+    case logisticRegression = "logreg"
+    /// One-vs-rest linear SVM fitted by SGD on the hinge loss (the default: see README, "Choosing the model").
+    case linearSVM = "svm"
+}
+
+/// A trained topic model: an IDF and one weight per label for each hash bucket, and a bias per label.
+///
+/// Immutable once built, so one instance is shared by every concurrent ``ClassifyStage/process(_:logger:)``
+/// call; a reload swaps the whole instance.
+public final class TextModel: @unchecked Sendable {
+    // @unchecked: the table is raw memory written only in init and freed in deinit; never mutated in between.
+    public let algorithm: Algorithm
+    public let labels: [String]
+    /// Trained on examples with several labels each: scores are independent, several labels may pass.
+    public let multiLabel: Bool
+    /// How many examples the model was trained on, and when (ISO 8601): shown by `ingestctl` and in logs.
+    public let documents: Int
+    public let trainedAt: String
+    let space: FeatureSpace
+    /// Floats per bucket in ``table``: the IDF, one weight per label, padding to a multiple of 8 so that a
+    /// row never straddles two cache lines (prediction is bound by fetching one row per n-gram).
+    let rowStride: Int
+    /// Per bucket, ``rowStride`` floats: the IDF (0 for a bucket never seen in training), then the label weights.
+    private let table: UnsafeMutablePointer<Float>
+    /// One bit per bucket seen in training: most n-grams of a new text that were never seen are skipped
+    /// from this small bitmap (32 KiB for 2^18 buckets) without touching the large table.
+    private let seen: [UInt64]
+    let bias: [Float]
+
+    /// `rows(bucket)` gives the IDF followed by one weight per label, for each bucket.
+    init(
+        algorithm: Algorithm, labels: [String], multiLabel: Bool, documents: Int, trainedAt: String,
+        space: FeatureSpace, bias: [Float], fill: (_ setRow: (_ bucket: Int, _ values: [Float]) -> Void) -> Void
+    ) {
+        precondition(bias.count == labels.count)
+        self.algorithm = algorithm
+        self.labels = labels
+        self.multiLabel = multiLabel
+        self.documents = documents
+        self.trainedAt = trainedAt
+        self.space = space
+        self.bias = bias
+        let rowStride = (labels.count + 1 + 7) / 8 * 8
+        self.rowStride = rowStride
+        let count = space.buckets * rowStride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
+        let table = raw.bindMemory(to: Float.self, capacity: count)
+        table.initialize(repeating: 0, count: count)
+        var seen = [UInt64](repeating: 0, count: (space.buckets + 63) / 64)
+        fill { bucket, values in
+            precondition(values.count == labels.count + 1 && bucket < space.buckets)
+            guard values[0] > 0 else { return }
+            for (i, v) in values.enumerated() { table[bucket * rowStride + i] = v }
+            seen[bucket >> 6] |= 1 << UInt64(bucket & 63)
+        }
+        self.table = table
+        self.seen = seen
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(table).deallocate()
+    }
+
+    /// The buckets seen in training, ascending.
+    var seenBuckets: [Int] {
+        (0..<space.buckets).filter { seen[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }
+    }
+
+    /// The IDF and the label weights of `bucket`.
+    func row(_ bucket: Int) -> [Float] {
+        Array(UnsafeBufferPointer(start: table + bucket * rowStride, count: labels.count + 1))
+    }
+
+    /// The raw linear scores (margins, or log-probabilities for naive Bayes) of `text`, one per label.
+    ///
+    /// `counter` is scratch space the caller keeps between calls so the hot path does not allocate.
+    func decisionScores(_ text: UnsafeBufferPointer<UInt8>, counter: FeatureCounter, into scores: inout [Float]) {
+        space.count(text, into: counter)
+        let labelCount = labels.count
+        let rowStride = rowStride
+        let table = table
+        var norm2: Float = 0
+        seen.withUnsafeBufferPointer { seen in
+            scores.withUnsafeMutableBufferPointer { scores in
+                for l in 0..<labelCount { scores[l] = 0 }
+                counter.forEach { bucket, count in
+                    guard seen[bucket >> 6] & (1 << UInt64(bucket & 63)) != 0 else { return }
+                    let row = table + bucket * rowStride
+                    let x = sublinearTF(count) * row[0]
+                    norm2 += x * x
+                    for l in 0..<labelCount { scores[l] += x * row[1 + l] }
+                }
+            }
+        }
+        // The weights were fitted on L2-normalised vectors: divide once here instead of per feature.
+        let inverseNorm: Float = norm2 > 0 ? 1 / norm2.squareRoot() : 0
+        for l in 0..<labelCount { scores[l] = scores[l] * inverseNorm + bias[l] }
+    }
+
+    /// Scores in 0…1 from raw scores: a softmax for naive Bayes (its scores are log-probabilities), a
+    /// logistic per label for the SGD models (their scores are one-vs-rest margins).
+    func probabilities(_ scores: [Float]) -> [Double] {
+        switch algorithm {
+        case .naiveBayes:
+            let top = scores.max() ?? 0
+            let e = scores.map { exp(Double($0 - top)) }
+            let sum = e.reduce(0, +)
+            return e.map { $0 / sum }
+        case .logisticRegression:
+            return scores.map { 1 / (1 + exp(-Double($0))) }
+        case .linearSVM:
+            // A margin of 1 (the hinge) reads as about 0.9; 0 (the boundary) as 0.5.
+            return scores.map { 1 / (1 + exp(-2.2 * Double($0))) }
+        }
+    }
+
+    /// Scores `text` and returns each label with its 0…1 score, best first.
+    public func classify(_ text: String) -> [(label: String, score: Double)] {
+        let counter = scratch.take()
+        defer { scratch.give(counter) }
+        return classify(text, counter: counter)
+    }
+
+    /// Counters kept between calls: a warm counter has grown to fit an article, a fresh one would allocate.
+    private let scratch = ScratchPool()
+
+    func classify(_ text: String, counter: FeatureCounter) -> [(label: String, score: Double)] {
+        var scores = [Float](repeating: 0, count: labels.count)
+        var text = text
+        text.withUTF8 { decisionScores($0, counter: counter, into: &scores) }
+        return zip(labels, probabilities(scores)).map { (label: $0, score: $1) }.sorted { $0.score > $1.score }
+    }
+
+    /// The index of the best label for `text` (evaluation and benchmarks: no allocation per call once warm).
+    func bestLabel(_ text: UnsafeBufferPointer<UInt8>, counter: FeatureCounter, scores: inout [Float]) -> Int {
+        decisionScores(text, counter: counter, into: &scores)
+        var best = 0
+        for l in 1..<labels.count where scores[l] > scores[best] { best = l }
+        return best
+    }
+}
+
+/// A few ``FeatureCounter``s shared by concurrent callers: each call takes one and gives it back.
+final class ScratchPool: Sendable {
+    private let counters = Mutex<[FeatureCounter]>([])
+
+    func take() -> FeatureCounter {
+        counters.withLock { $0.popLast() } ?? FeatureCounter()
+    }
+
+    func give(_ counter: FeatureCounter) {
+        counters.withLock { pool in
+            // As many as there were concurrent calls, bounded: the pipeline runs a handful of workers.
+            if pool.count < 16 { pool.append(counter) }
+        }
+    }
+}
