@@ -45,8 +45,10 @@ public final class TemporaryDirectory: Sendable {
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-public func waitUntil(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async rethrows -> Bool {
+/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held. The timeout
+/// is a bound for liveness, not a measure of speed: generous, since the test machines are shared and the
+/// whole suite runs in parallel on two cores.
+public func waitUntil(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return true }
@@ -57,7 +59,7 @@ public func waitUntil(timeout: Duration = .seconds(10), _ condition: () throws -
 
 /// Polls an asynchronous `condition` every 10 ms until it holds or `timeout` passes; returns whether it
 /// held. Generous by default: the machines running the tests are shared and sometimes slow.
-public func eventually(timeout: Duration = .seconds(15), _ condition: @Sendable () async -> Bool) async -> Bool {
+public func eventually(timeout: Duration = .seconds(60), _ condition: @Sendable () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if await condition() { return true }

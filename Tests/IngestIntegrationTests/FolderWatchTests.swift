@@ -97,7 +97,7 @@ struct FolderWatchTests {
                     rename(folder + "/.f\(i).txt", folder + "/f\(i).txt")
                 }
             }
-            #expect(await eventually(timeout: .seconds(10)) { await sink.count >= total })
+            #expect(await eventually() { await sink.count >= total })
             try await Task.sleep(for: .milliseconds(300))
             let names = await sink.names
             #expect(names.count == total)

@@ -70,11 +70,11 @@ struct SystemdTests {
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         try process.run()
-        #expect(await waitUntil(timeout: .seconds(20)) { listener.kinds.filter { $0 == "WATCHDOG" }.count >= 2 })
+        #expect(await waitUntil() { listener.kinds.filter { $0 == "WATCHDOG" }.count >= 2 })
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        #expect(await waitUntil(timeout: .seconds(5)) { listener.kinds.contains("STOPPING") })
+        #expect(await waitUntil() { listener.kinds.contains("STOPPING") })
         let kinds = listener.kinds
         #expect(kinds.first == "READY", "\(kinds)")
         #expect(kinds.last == "STOPPING", "\(kinds)")
