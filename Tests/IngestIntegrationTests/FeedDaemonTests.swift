@@ -46,7 +46,7 @@ struct FeedDaemonTests {
         defer { daemon.stop() }
 
         // Every feed is polled at start; wait until each has been tried.
-        let tried = await waitUntil(timeout: .seconds(30)) {
+        let tried = await waitUntil {
             let listings = (try? Self.listings(daemon)) ?? []
             return listings.count == bad.count + 1 && listings.allSatisfy { $0.lastAttemptAt != nil && $0.polling == false }
         }
