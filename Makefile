@@ -4,7 +4,7 @@ APT_PACKAGES := libsqlite3-dev zlib1g-dev libxml2-dev libcurl4-openssl-dev pkg-c
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run test bench eval-feeds eval-dedupe eval-classify clean
+.PHONY: deps build release run test bench eval-feeds eval-dedupe eval-clean eval-classify clean
 
 # Installs the missing -dev packages (asks apt only when one is missing).
 deps:
@@ -36,6 +36,7 @@ bench: release
 	python3 scripts/bench_feeds.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_poll.py --build-dir .build/release
 	python3 scripts/bench_dedupe.py --ingestctl .build/release/ingestctl
+	python3 scripts/bench_clean.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_classify.py --ingestctl .build/release/ingestctl
 
 # Feed parser agreement with feed-rs and gofeed on ../shared/evalsets (skipped when absent).
@@ -45,6 +46,12 @@ eval-feeds: build
 # Dedupe precision and recall on ../shared/evalsets/bbc-news (skipped when absent).
 eval-dedupe: build
 	python3 scripts/eval_dedupe.py --ingestctl .build/debug/ingestctl
+
+# Clean stage: main-text token F1 against Readability.js's expected output on ../shared/evalsets.
+# trafilatura, when var/bench/venv has it (make bench installs it), is scored too, for scale.
+eval-clean: build
+	python3 scripts/eval_clean.py --ingestctl .build/debug/ingestctl \
+		$(if $(wildcard var/bench/venv/bin/python),--trafilatura var/bench/venv/bin/python)
 
 # Classify: 5-fold cross-validation on ../shared/evalsets/bbc-news (exact duplicates removed), training time on
 # 2,000 documents, and the default rules' agreement (skipped when absent). A release build: training is timed.

@@ -48,15 +48,20 @@ let package = Package(
         ),
         // The built-in stages, one folder each under plugins/ (code, README, sample config).
         .target(
-            name: "StageClassify", dependencies: ["IngestCore"], path: "plugins/classify",
-            exclude: ["README.md", "classify.toml"]),
+            name: "StageClean",
+            dependencies: ["IngestCore", "CLibXML2", .product(name: "Logging", package: "swift-log")],
+            path: "plugins/clean",
+            exclude: ["README.md", "clean.toml"]),
         .target(
             name: "StageDedupe", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
             path: "plugins/dedupe", exclude: ["README.md", "dedupe.toml"]),
+        .target(
+            name: "StageClassify", dependencies: ["IngestCore"], path: "plugins/classify",
+            exclude: ["README.md", "classify.toml"]),
         // The list of compiled-in stages, in pipeline order.
         .target(
             name: "IngestStages",
-            dependencies: ["IngestCore", "StageDedupe", "StageClassify"],
+            dependencies: ["IngestCore", "StageClean", "StageDedupe", "StageClassify"],
             path: "plugins/all"
         ),
         // Wiring: config loading, the pipeline runner, the control API, shutdown.
@@ -78,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "ingestctl",
             dependencies: [
-                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "StageDedupe", "StageClassify",
+                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "StageClean", "StageDedupe", "StageClassify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,10 +96,11 @@ let package = Package(
         .testTarget(name: "IngestStoreTests", dependencies: ["IngestStore", "IngestCore", "IngestTestKit"]),
         .testTarget(name: "IngestSourcesTests", dependencies: ["IngestSources", "IngestCore", "IngestTestKit"]),
         .testTarget(name: "ingestctlTests", dependencies: ["IngestTestKit", "IngestCore"]),
-        .testTarget(name: "StageClassifyTests", dependencies: ["StageClassify", "IngestCore", "IngestTestKit"]),
+        .testTarget(name: "StageCleanTests", dependencies: ["StageClean", "IngestCore", "IngestTestKit"]),
         .testTarget(
             name: "StageDedupeTests",
             dependencies: ["StageDedupe", "IngestCore", "IngestTestKit", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "StageClassifyTests", dependencies: ["StageClassify", "IngestCore", "IngestTestKit"]),
         .testTarget(
             name: "IngestIntegrationTests",
             dependencies: ["IngestTestKit", "IngestCore", "IngestStore", "IngestSources", "IngestDaemon"],
