@@ -25,7 +25,7 @@ struct DedupeTests {
         let staging = dir.file("staging")
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         for i in 0..<5 { try renameIntoPlace("copy\(i).txt", Self.story, staging: staging, inbox: daemon.inbox) }
-        #expect(await waitUntil() { inboxFiles(daemon).isEmpty })
+        #expect(await waitUntil { inboxFiles(daemon).isEmpty })
 
         let store = try SQLiteStore(path: daemon.databasePath, createIfMissing: false)
         #expect(try store.peek(queue: "default", state: nil, limit: 100).count == 1)
@@ -49,7 +49,7 @@ struct DedupeTests {
         let edited = Self.story.replacingOccurrences(of: "Harbour reopens after the storm", with: "Ferries sail again")
             .replacingOccurrences(of: "forty passengers", with: "about forty passengers")
         try renameIntoPlace("later.txt", edited, staging: staging, inbox: daemon.inbox)
-        #expect(await waitUntil() { inboxFiles(daemon).isEmpty })
+        #expect(await waitUntil { inboxFiles(daemon).isEmpty })
         #expect(try store.peek(queue: "default", state: nil, limit: 100).count == 1)
         #expect(try store.cluster(of: queued).count == 6)
     }

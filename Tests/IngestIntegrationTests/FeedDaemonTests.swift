@@ -96,7 +96,7 @@ struct FeedDaemonTests {
         let add = try daemon.ctl(["feeds", "add", FeedServer.shared.url("/atom.xml"), "--name", "atom"])
         #expect(add.status == 0, "\(add.stderr)")
         #expect(add.stdout.contains("reloaded"))
-        #expect(await waitUntil() { queueCount(daemon) == 1 })
+        #expect(await waitUntil { queueCount(daemon) == 1 })
         let listing = try #require(try Self.listings(daemon).first { $0.name == "atom" })
         #expect(listing.origin == "cli")
         #expect(listing.health == "ok")

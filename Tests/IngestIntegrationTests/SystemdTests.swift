@@ -55,7 +55,7 @@ final class NotifyListener: Sendable {
 
 @Suite("systemd integration")
 struct SystemdTests {
-    @Test("ingestd says READY=1, beats WATCHDOG=1 at half WATCHDOG_USEC, and says STOPPING=1 on SIGTERM")
+    @Test("ingestd says READY=1, beats WATCHDOG=1 at half WATCHDOG_USEC, RELOADING=1 on SIGHUP, and STOPPING=1 on SIGTERM")
     func notifyProtocol() async throws {
         let dir = try TemporaryDirectory("notify")
         let listener = try NotifyListener(path: dir.file("notify.sock"))
@@ -70,15 +70,22 @@ struct SystemdTests {
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         try process.run()
-        #expect(await waitUntil() { listener.kinds.filter { $0 == "WATCHDOG" }.count >= 2 })
+        #expect(await waitUntil { listener.kinds.filter { $0 == "WATCHDOG" }.count >= 2 })
+        kill(process.processIdentifier, SIGHUP)
+        #expect(await waitUntil { listener.kinds.filter { $0 == "READY" }.count == 2 }, "READY=1 again after the reload")
+        #expect(process.isRunning, "SIGHUP reloads, it does not stop the daemon")
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        #expect(await waitUntil() { listener.kinds.contains("STOPPING") })
+        #expect(await waitUntil { listener.kinds.contains("STOPPING") })
         let kinds = listener.kinds
         #expect(kinds.first == "READY", "\(kinds)")
         #expect(kinds.last == "STOPPING", "\(kinds)")
-        #expect(Set(kinds.dropFirst().dropLast()) == ["WATCHDOG"], "\(kinds)")
+        let reloading = try #require(kinds.firstIndex(of: "RELOADING"), "\(kinds)")
+        #expect(kinds[reloading + 1] == "READY", "RELOADING=1, then READY=1: \(kinds)")
+        #expect(Set(kinds.dropFirst().dropLast()).subtracting(["RELOADING", "READY"]) == ["WATCHDOG"], "\(kinds)")
+        let reloadMessage = try #require(listener.received.first { $0.first == "RELOADING=1" })
+        #expect(reloadMessage.contains { $0.hasPrefix("MONOTONIC_USEC=") }, "systemd orders reloads by it")
         // The status line tells an operator what the daemon does.
         let ready = try #require(listener.received.first)
         #expect(ready.contains { $0.hasPrefix("STATUS=") && $0.contains("articles/min") })

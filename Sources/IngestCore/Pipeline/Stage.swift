@@ -25,6 +25,14 @@ extension Stage {
     public func finished(_ article: Article, committed: Bool) async {}
 }
 
+/// A stage with files it can read again without a restart (a model, rules). On SIGHUP the daemon calls
+/// ``reload()`` on every such stage of its pipeline.
+public protocol ReloadableStage: Stage {
+    /// Reads the files again and returns a one-line summary for the log. When they are wrong it throws and
+    /// the stage keeps what it had: an operator's mistake must not stop the pipeline.
+    func reload() throws -> String
+}
+
 /// A stage's configuration: read from its section, every problem reported with its key path.
 public protocol StageConfiguration: Sendable {
     /// Reads the section. Problems go to the section's problem list, never thrown one at a time.

@@ -64,6 +64,7 @@ public final class Daemon: Sendable {
         ]
         services += folders.map { .init(service: $0) }
         services.append(.init(service: feeds))
+        services.append(.init(service: ReloadOnHangup(pipeline: pipeline, feeds: feeds, notifier: notifier, logger: logger)))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
