@@ -92,3 +92,38 @@ struct TextDecodingTests {
         return out
     }
 }
+
+/// HTMLText.collapse copies runs of text at once instead of scalar by scalar, for speed; it must give
+/// what the plain per-scalar loop gives.
+@Suite("HTMLText.collapse")
+struct HTMLTextCollapseTests {
+    private func reference(_ s: String) -> String {
+        var result = ""
+        var pendingSpace = false
+        for c in s.unicodeScalars {
+            if c.properties.isWhitespace {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result += " " }
+                pendingSpace = false
+                result.unicodeScalars.append(c)
+            }
+        }
+        return result
+    }
+
+    @Test("collapse matches the per-scalar reading")
+    func matchesPerScalarLoop() {
+        let texts = [
+            "", " ", " \t\n\r ", "word", "  two   words  ", "a\u{00A0}b\u{3000}c\u{2028}d\u{85}e\u{1680}f",
+            "\u{180E}mongolian\u{200B}zero\u{FEFF}width", "e\u{301} \u{301}combining after a space",
+            "line\r\nbreak", "Grüße  aus\n\nKöln — “quoted” 🚢 ", "\u{2003}\u{2009}em and thin\u{202F}",
+        ]
+        for text in texts { #expect(HTMLText.collapse(text) == reference(text), "\(text.debugDescription)") }
+        for value in UInt32(0)...0x3100 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = "x\(scalar)y \(scalar)"
+            #expect(HTMLText.collapse(text) == reference(text), "U+\(String(value, radix: 16))")
+        }
+    }
+}

@@ -5,6 +5,53 @@ import Testing
 @testable import IngestSources
 
 @Suite struct FeedXMLTests {
+
+    /// The trims replace Foundation's `trimmingCharacters` for speed and must cut exactly the same set:
+    /// every BMP scalar is tried alone, at each end, and with a combining mark after it.
+    @Test("trimWhitespace and trimSpaces cut what Foundation's .whitespacesAndNewlines and .whitespaces cut")
+    func trimsMatchFoundation() {
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(FeedXML.isWhitespace(scalar) == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
+            for text in [String(scalar), "\(scalar)x\(scalar)", "x\(scalar)\u{301}", "\(scalar)\u{301}y"] {
+                let all = FeedXML.trimWhitespace(text), spaces = FeedXML.trimSpaces(text)
+                #expect(all == text.trimmingCharacters(in: .whitespacesAndNewlines), "U+\(String(value, radix: 16))")
+                #expect(spaces == text.trimmingCharacters(in: .whitespaces), "U+\(String(value, radix: 16))")
+            }
+        }
+        #expect(FeedXML.trimWhitespace(" \u{3000}\n Harbour  news\u{2028}\t") == "Harbour  news")
+        #expect(FeedXML.trimSpaces(" \u{3000}\t 1024 \n") == "1024 \n")
+        // Foundation's sets hold U+200B, which Unicode's White_Space does not.
+        #expect(FeedXML.trimWhitespace("\u{200B}id\u{200B}") == "id")
+    }
+
+    @Test("repairEntities escapes bare ampersands and undeclared entities, and leaves CDATA alone")
+    func repairEntities() {
+        let cases: [(String, String, [String])] = [
+            ("<a>no entities</a>", "<a>no entities</a>", []),
+            ("<a>Fish & chips &amp; &#233;&#xE9; &lt;3</a>", "<a>Fish &amp; chips &amp; &#233;&#xE9; &lt;3</a>",
+             ["1 unescaped '&' read as text"]),
+            ("<a>&nbsp;caf&eacute; &bogus; &</a>", "<a>&#160;caf&#233; &bogus; &amp;</a>",
+             ["1 unescaped '&' read as text", "undeclared HTML entities read as characters: &nbsp; &eacute;"]),
+            ("<a><![CDATA[R&D ]] & <b>]]> & <![CDATA[x & y", "<a><![CDATA[R&D ]] & <b>]]> &amp; <![CDATA[x & y",
+             ["1 unescaped '&' read as text"]),
+            ("<!DOCTYPE a [<!ENTITY nbsp \"&#160;\">]><a>&nbsp;</a>",
+             "<!DOCTYPE a [<!ENTITY nbsp \"&#160;\">]><a>&nbsp;</a>", []),
+        ]
+        for (input, output, warnings) in cases {
+            let (bytes, found) = FeedXML.repairEntities(Array(input.utf8))
+            #expect(String(decoding: bytes, as: UTF8.self) == output, "\(input)")
+            #expect(found == warnings, "\(input)")
+        }
+    }
+
+    @Test("hasElementChildren says whether elements exists")
+    func hasElementChildren() throws {
+        let doc = try FeedXML.parse(Array("<r><a>text</a><b>x<i>y</i></b><c/></r>".utf8))
+        for e in doc.root.elements { #expect(e.hasElementChildren == !e.elements.isEmpty, "\(e.name)") }
+        #expect(doc.root.hasElementChildren)
+    }
+
     @Test func treeHasNamespacesAttributesAndBase() throws {
         let xml = """
             <?xml version="1.0"?>

@@ -150,4 +150,41 @@ struct JSONFeedParserTests {
             return error.message.hasPrefix(message)
         }
     }
+
+    /// StrictJSONReader is a fast path in front of JSONDecoder: what it reads must equal JSONDecoder's
+    /// reading, and what it cannot read exactly must come back nil so that JSONDecoder reads it.
+    @Test("the strict JSON reader reads as JSONDecoder does, or leaves the document to it")
+    func strictReaderAgreesWithJSONDecoder() throws {
+        let readable = [
+            #"{}"#, #"[]"#, #"{"a": [1, -2, 0, 9223372036854775807, -9223372036854775808]}"#,
+            #" { "s" : "plain", "e": "q\"b\\s\/n\n\r\t\b\f", "u": "\u00e9\u20AC\ud83d\ude00\u0000" } "#,
+            #"{"t": true, "f": false, "n": null, "nested": {"x": [[], {}, [{"y": "z"}]]}}"#,
+            #"{"utf8": "Grüße — 日本語 🚢", "key with \"quote\"": 1}"#, #""just a string""#, "42", "null",
+            "{\"version\": \"https://jsonfeed.org/version/1.1\",\n\t\"items\": []\r\n}",
+        ]
+        for text in readable {
+            let body = Array(text.utf8)[...]
+            let fast = try #require(StrictJSONReader.read(body), "\(text)")
+            let reference = try JSONFeedParser.decodeWithJSONDecoder(body)
+            #expect(fast == reference, "\(text)")
+        }
+        let leftToJSONDecoder = [
+            "1.5", "1e3", "-0", "01", "9223372036854775808", #"{"a": 1, "a": 2}"#, #""\ud83d""#, #""\ude00x""#,
+            #""\x""#, "\"tab\there\"", "[1,]", #"{"a": 1,}"#, "{'a': 1}", "", "  ", "[1] [2]", "tru", "nul",
+            "[" + String(repeating: "[", count: 200) + String(repeating: "]", count: 201),
+        ]
+        for text in leftToJSONDecoder { #expect(StrictJSONReader.read(Array(text.utf8)[...]) == nil, "\(text)") }
+        // Invalid UTF-8 in a string.
+        #expect(StrictJSONReader.read([0x22, 0xC3, 0x28, 0x22][...]) == nil)
+    }
+
+    @Test("a document the strict reader leaves alone parses as before: fractional ids, duplicate keys")
+    func fallbackDocumentsStillParse() throws {
+        let feed = try parse("""
+            {"version": "https://jsonfeed.org/version/1", "title": "T", "title": "T2",
+             "items": [{"id": 1.5, "url": "https://a.example/1"}, {"id": 1e3}]}
+            """)
+        #expect(feed.entries.map(\.id) == ["1.5", "1000"])
+        #expect(feed.entries.first?.link == "https://a.example/1")
+    }
 }

@@ -118,18 +118,40 @@ public enum HTMLText {
 
     /// Collapses runs of whitespace to one space and trims the ends.
     public static func collapse(_ s: String) -> String {
+        // Whole runs of non-white-space are copied at once, not scalar by scalar: this runs on every
+        // feed title and paragraph.
+        let scalars = s.unicodeScalars
         var result = ""
         var pendingSpace = false
-        for c in s.unicodeScalars {
-            if c.properties.isWhitespace {
+        var wordStart: String.UnicodeScalarView.Index?
+        var i = scalars.startIndex
+        while i != scalars.endIndex {
+            if isWhitespace(scalars[i]) {
+                if let start = wordStart {
+                    result.append(contentsOf: Substring(scalars[start..<i]))
+                    wordStart = nil
+                }
                 pendingSpace = !result.isEmpty
-            } else {
+            } else if wordStart == nil {
                 if pendingSpace { result += " " }
                 pendingSpace = false
-                result.unicodeScalars.append(c)
+                wordStart = i
             }
+            i = scalars.index(after: i)
         }
+        if let start = wordStart { result.append(contentsOf: Substring(scalars[start...])) }
         return result
+    }
+
+    /// `scalar.properties.isWhitespace` (Unicode White_Space), answered without the property lookup for
+    /// the code points below U+1680, where White_Space holds only U+0009–U+000D, U+0020, U+0085 and U+00A0.
+    @inline(__always)
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0: true
+        case ..<0x1680: false
+        default: scalar.properties.isWhitespace
+        }
     }
 
     /// Decodes named (a common set) and numeric character references; leaves unknown ones as they are.

@@ -5,36 +5,58 @@ public import Foundation
 /// Returns `nil` rather than guessing: the caller keeps the original text either way.
 public enum DateParsing {
     public static func parse(_ text: String) -> Date? {
-        let s = text.trimming(" \t\n")
-        guard !s.isEmpty else { return nil }
-        if let first = s.first, first.isNumber, let d = iso8601(s) { return d }
-        return rfc822(s)
+        // Dates in feeds and headers are ASCII. In ASCII without CR every Character is one byte (CR LF is
+        // the one two-scalar Character), so reading bytes is reading Characters, and much cheaper; anything
+        // else takes the Character path below, which gives the same answers for ASCII.
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            var bytes = Array(text.utf8)[...]
+            while let b = bytes.first, b == 0x20 || b == 0x09 || b == 0x0A { bytes = bytes.dropFirst() }
+            while let b = bytes.last, b == 0x20 || b == 0x09 || b == 0x0A { bytes = bytes.dropLast() }
+            guard let first = bytes.first else { return nil }
+            if first >= 0x30, first <= 0x39, let d = iso8601(bytes) { return d }
+            return rfc822(tokens: asciiTokens(bytes))
+        }
+        return parseCharacters(text)
     }
 
-    static func iso8601(_ s: String) -> Date? {
-        // yyyy-MM-dd[Thh:mm[:ss[.fff]]][Z|±hh[:]mm]
-        let chars = Array(s)
-        var i = 0
+    /// The general reading, for text with non-ASCII characters or CR. ISO 8601 is never tried: it consists
+    /// of ASCII characters only, so such a text is never one.
+    static func parseCharacters(_ text: String) -> Date? {
+        let s = text.trimming(" \t\n")
+        guard !s.isEmpty else { return nil }
+        let tokens = s.replacingOccurrences(of: ",", with: " ").split(separator: " ").map { $0.lowercased() }
+        return rfc822(tokens: tokens)
+    }
+
+    /// The words of an ASCII date, lowercased: split at commas and spaces, empty ones dropped.
+    private static func asciiTokens(_ bytes: ArraySlice<UInt8>) -> [String] {
+        bytes.split(whereSeparator: { $0 == 0x2C || $0 == 0x20 }).map { word in
+            String(decoding: word.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+    }
+
+    /// `yyyy-MM-dd[Thh:mm[:ss[.fff]]][Z|±hh[:]mm]`, from ASCII bytes.
+    static func iso8601(_ chars: ArraySlice<UInt8>) -> Date? {
+        var i = chars.startIndex
         func number(_ count: Int) -> Int? {
-            guard i + count <= chars.count else { return nil }
+            guard i + count <= chars.endIndex else { return nil }
             var v = 0
             for c in chars[i..<i + count] {
-                guard let d = c.wholeNumberValue, c.isASCII else { return nil }
-                v = v * 10 + d
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
             }
             i += count
             return v
         }
-        func skip(_ c: Character) -> Bool {
-            if i < chars.count && chars[i] == c { i += 1; return true }
+        func skip(_ c: Unicode.Scalar) -> Bool {
+            if i < chars.endIndex && chars[i] == UInt8(ascii: c) { i += 1; return true }
             return false
         }
         guard let year = number(4), skip("-"), let month = number(2), skip("-"), let day = number(2) else { return nil }
         var hour = 0, minute = 0, second = 0
         var fraction = 0.0
         var offset = 0
-        if i < chars.count, chars[i] == "T" || chars[i] == "t" || chars[i] == " " {
-            i += 1
+        if skip("T") || skip("t") || skip(" ") {
             guard let h = number(2), skip(":"), let m = number(2) else { return nil }
             hour = h
             minute = m
@@ -42,14 +64,14 @@ public enum DateParsing {
                 guard let sec = number(2) else { return nil }
                 second = sec
                 if skip(".") || skip(",") {
-                    var digits = ""
-                    while i < chars.count, chars[i].isASCII, chars[i].isNumber { digits.append(chars[i]); i += 1 }
-                    fraction = Double("0." + digits) ?? 0
+                    let start = i
+                    while i < chars.endIndex, chars[i] >= 0x30, chars[i] <= 0x39 { i += 1 }
+                    fraction = Double("0." + String(decoding: chars[start..<i], as: UTF8.self)) ?? 0
                 }
             }
             if skip("Z") || skip("z") {
-            } else if i < chars.count, chars[i] == "+" || chars[i] == "-" {
-                let sign = chars[i] == "-" ? -1 : 1
+            } else if i < chars.endIndex, chars[i] == UInt8(ascii: "+") || chars[i] == UInt8(ascii: "-") {
+                let sign = chars[i] == UInt8(ascii: "-") ? -1 : 1
                 i += 1
                 guard let oh = number(2) else { return nil }
                 _ = skip(":")
@@ -57,7 +79,7 @@ public enum DateParsing {
                 offset = sign * (oh * 3600 + om * 60)
             }
         }
-        guard i == chars.count else { return nil }
+        guard i == chars.endIndex else { return nil }
         return make(year, month, day, hour, minute, second, offset: offset).map { $0.addingTimeInterval(fraction) }
     }
 
@@ -67,11 +89,14 @@ public enum DateParsing {
         "pst": -8, "pdt": -7, "cet": 1, "cest": 2, "bst": 1, "msk": 3,
     ]
 
+    static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
     /// `[Mon, ]02 Jan 2006 15:04[:05] [zone]`, tolerating missing commas, full month names, two-digit
     /// years and a missing zone (taken as UTC).
-    static func rfc822(_ s: String) -> Date? {
-        var tokens = s.replacingOccurrences(of: ",", with: " ").split(separator: " ").map { $0.lowercased() }
-        let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    ///
+    /// - Parameter tokens: the text's words, lowercased, split at commas and spaces.
+    static func rfc822(tokens: [String]) -> Date? {
+        var tokens = tokens
         if let first = tokens.first, weekdays.contains(String(first.prefix(3))) { tokens.removeFirst() }
         // A weekday in another language ("mer, 16 nov 2022"): a leading word that is neither a day nor a month.
         if tokens.count >= 4, let first = tokens.first, Int(first) == nil, !months.contains(String(first.prefix(3))),
@@ -110,7 +135,7 @@ public enum DateParsing {
             if let h = zones[zone] {
                 offset = h * 3600
             } else if let f = zone.first, f == "+" || f == "-",
-                case let digits = zone.dropFirst().replacingOccurrences(of: ":", with: ""),
+                case let digits = String(zone.dropFirst().filter { $0 != ":" }),
                 digits.count == 4, let v = Int(digits)
             {
                 // `+0100`, and `+01:00` as some feeds write it.

@@ -57,7 +57,7 @@ enum AtomParser {
             guard let url = l.resolve(l.attribute("href")) else { return nil }
             return FeedEntry.Enclosure(
                 url: url, type: l.attribute("type"),
-                length: l.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+                length: l.attribute("length").flatMap { Int(FeedXML.trimSpaces($0)) })
         }
         return entry
     }
@@ -98,7 +98,7 @@ enum AtomParser {
             // no text in it, and replacement characters would pass for some.
             return String(validating: data, as: UTF8.self).flatMap(FeedText.nonEmpty)
         }
-        if textType(element) == "xhtml" || mode == "xml" || !element.elements.isEmpty {
+        if textType(element) == "xhtml" || mode == "xml" || element.hasElementChildren {
             // The xhtml div is a wrapper, not part of the content (RFC 4287 §3.1.1.3).
             let inner = element.elements
             if inner.count == 1, inner[0].name == "div",
@@ -115,7 +115,7 @@ enum AtomParser {
     /// Base64 (RFC 4287 §4.1.3.3).
     private static func isBase64(_ element: FeedXMLElement) -> Bool {
         if element.attribute("mode")?.lowercased() == "base64" { return true }
-        guard let type = element.attribute("type")?.lowercased(), type.contains("/") else { return false }
+        guard let type = element.attribute("type")?.lowercased(), type.utf8.contains(UInt8(ascii: "/")) else { return false }
         return !(type.hasPrefix("text/") || type.hasSuffix("/xml") || type.hasSuffix("+xml"))
     }
 

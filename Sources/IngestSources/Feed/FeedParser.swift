@@ -84,7 +84,11 @@ enum FeedText {
     /// A `<` opens a tag only when a letter, `/`, `!` or `?` follows, as in an HTML parser; otherwise it is
     /// text, so "Fish &amp; more &lt;3" keeps its "<3" instead of losing everything after it.
     static func stripTags(_ html: String) -> String {
-        guard html.contains("<") || html.contains("&") else { return collapse(html) }
+        // Bytes, not Foundation's `contains`, which goes through NSString. Without a `<` or `&` byte the
+        // loop below would return `collapse(html)` all the same.
+        guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
+            return collapse(html)
+        }
         var out = ""
         var inTag = false
         var chars = html.makeIterator()
@@ -108,7 +112,7 @@ enum FeedText {
     static func decodeEntities(_ s: String) -> String { HTMLText.decodeEntities(s) }
 
     static func nonEmpty(_ s: String?) -> String? {
-        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        guard let t = s.map(FeedXML.trimWhitespace), !t.isEmpty else { return nil }
         return t
     }
 }

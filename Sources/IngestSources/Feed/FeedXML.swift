@@ -20,6 +20,11 @@ struct FeedXMLElement {
         children.compactMap { if case .element(let e) = $0 { e } else { nil } }
     }
 
+    /// Whether any child is an element; `!elements.isEmpty` without building the array.
+    var hasElementChildren: Bool {
+        children.contains { if case .element = $0 { true } else { false } }
+    }
+
     /// The text of this element and its descendants, untrimmed.
     var text: String {
         var out = ""
@@ -38,7 +43,7 @@ struct FeedXMLElement {
 
     /// The text, trimmed; `nil` when nothing but whitespace is left.
     var trimmedText: String? {
-        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = FeedXML.trimWhitespace(text)
         return t.isEmpty ? nil : t
     }
 
@@ -48,16 +53,21 @@ struct FeedXMLElement {
 
     /// Children with this local name whose namespace is one of `namespaces` (`nil` in the list: no namespace).
     func children(_ name: String, in namespaces: [String?]) -> [FeedXMLElement] {
-        elements.filter { $0.name == name && namespaces.contains($0.namespace) }
+        var out: [FeedXMLElement] = []
+        for case .element(let e) in children where e.name == name && namespaces.contains(e.namespace) { out.append(e) }
+        return out
     }
 
     func child(_ name: String, in namespaces: [String?]) -> FeedXMLElement? {
-        children(name, in: namespaces).first
+        for case .element(let e) in children where e.name == name && namespaces.contains(e.namespace) { return e }
+        return nil
     }
 
     /// `relative` resolved against this element's base; unchanged when there is no base or it cannot be resolved.
     func resolve(_ relative: String?) -> String? {
-        guard let raw = relative?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else { return nil }
+        guard let relative else { return nil }
+        let raw = FeedXML.trimWhitespace(relative)
+        guard !raw.isEmpty else { return nil }
         guard let base, let url = URL(string: raw, relativeTo: base) else { return raw }
         return url.absoluteString
     }
@@ -127,6 +137,44 @@ struct FeedXMLDocument {
 }
 
 enum FeedXML {
+    /// `s` without leading and trailing white space: the same set as Foundation's
+    /// `.whitespacesAndNewlines`, without its trip through NSString and UTF-16. That set is Unicode
+    /// White_Space plus U+200B ZERO WIDTH SPACE, which CoreFoundation's table still counts as a space.
+    static func trimWhitespace(_ s: String) -> String {
+        trim(s) { isWhitespace($0) || $0.value == 0x200B }
+    }
+
+    /// `s` without leading and trailing spaces: the same set as Foundation's `.whitespaces`, which is the
+    /// set of `trimWhitespace` without the line and paragraph breaks.
+    static func trimSpaces(_ s: String) -> String {
+        trim(s) { scalar in
+            switch scalar.value {
+            case 0x0A...0x0D, 0x85, 0x2028, 0x2029: false
+            case 0x200B: true
+            default: isWhitespace(scalar)
+            }
+        }
+    }
+
+    private static func trim(_ s: String, where isSpace: (Unicode.Scalar) -> Bool) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return s }
+        return String(scalars[first...last])
+    }
+
+    /// `scalar.properties.isWhitespace` (Unicode White_Space), answered without the property lookup for
+    /// the code points below U+1680, where White_Space holds only U+0009–U+000D, U+0020, U+0085 and U+00A0.
+    @inline(__always)
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0: true
+        case ..<0x1680: false
+        default: scalar.properties.isWhitespace
+        }
+    }
+
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
     /// More warnings than this say nothing new; a broken feed can raise thousands.
     static let maxWarnings = 20
@@ -158,7 +206,7 @@ enum FeedXML {
         guard !bytes.isEmpty else { throw FeedParseError("empty document") }
         let hasBOM =
             bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
-        var encoding = hasBOM ? nil : declaredCharset?.trimmingCharacters(in: .whitespaces).lowercased()
+        var encoding = hasBOM ? nil : declaredCharset.map(trimSpaces)?.lowercased()
         if encoding?.isEmpty == true { encoding = nil }
 
         let (repaired, repairs) = repairEntities(bytes)
@@ -184,7 +232,8 @@ enum FeedXML {
         }
         let base = url.flatMap { URL(string: $0) }
         var warnings = result.warnings
-        let root = copyElement(rootNode, base: base, warnings: &warnings)
+        var namespaces: [UnsafePointer<xmlChar>: String] = [:]
+        let root = copyElement(rootNode, base: base, warnings: &warnings, namespaces: &namespaces)
         return FeedXMLDocument(root: root, warnings: warnings)
     }
 
@@ -210,7 +259,7 @@ enum FeedXML {
                 return
             }
             let message = error.pointee.message.map { String(cString: $0) } ?? "error \(error.pointee.code)"
-            let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = FeedXML.trimWhitespace(message)
             collector.messages.append("line \(error.pointee.line): \(trimmed)")
         }
         xmlSetStructuredErrorFunc(Unmanaged.passUnretained(collector).toOpaque(), handler)
@@ -226,23 +275,25 @@ enum FeedXML {
         return (doc, warnings)
     }
 
-    private static func copyElement(_ node: xmlNodePtr, base parentBase: URL?, warnings: inout [String])
-        -> FeedXMLElement
-    {
+    /// - Parameter namespaces: namespace URIs by libxml2's pointer to them, for the whole document.
+    private static func copyElement(
+        _ node: xmlNodePtr, base parentBase: URL?, warnings: inout [String],
+        namespaces: inout [UnsafePointer<xmlChar>: String]
+    ) -> FeedXMLElement {
         let (name, namespace) = qualified(
-            String(cString: node.pointee.name), node.pointee.ns?.pointee.href.map { String(cString: $0) })
+            String(cString: node.pointee.name), namespaceURI(node.pointee.ns, cache: &namespaces))
         var attributes: [FeedXMLAttribute] = []
         var attr = node.pointee.properties
         while let a = attr {
             let (attrName, attrNamespace) = qualified(
-                String(cString: a.pointee.name), a.pointee.ns?.pointee.href.map { String(cString: $0) })
+                String(cString: a.pointee.name), namespaceURI(a.pointee.ns, cache: &namespaces))
             attributes.append(
                 FeedXMLAttribute(name: attrName, namespace: attrNamespace, value: collectText(a.pointee.children)))
             attr = a.pointee.next
         }
         var base = parentBase
         if let xmlBase = attributes.first(where: { $0.name == "base" && $0.namespace == xmlNamespace })?.value {
-            let trimmed = xmlBase.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = trimWhitespace(xmlBase)
             base = URL(string: trimmed, relativeTo: parentBase)?.absoluteURL ?? parentBase
         }
         var element = FeedXMLElement(name: name, namespace: namespace, attributes: attributes, children: [], base: base)
@@ -250,7 +301,8 @@ enum FeedXML {
         while let c = child {
             switch c.pointee.type {
             case XML_ELEMENT_NODE:
-                element.children.append(.element(copyElement(c, base: base, warnings: &warnings)))
+                element.children.append(
+                    .element(copyElement(c, base: base, warnings: &warnings, namespaces: &namespaces)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = c.pointee.content { appendText(String(cString: content), to: &element.children) }
             case XML_ENTITY_REF_NODE:
@@ -265,6 +317,17 @@ enum FeedXML {
         return element
     }
 
+    /// A namespace's URI, converted once per document: elements share a few namespace declarations, and
+    /// a URI is too long for Swift's inline small strings, so converting it for every element cost an
+    /// allocation each. The pointers stay valid until the document is freed, after the copy.
+    private static func namespaceURI(_ ns: xmlNsPtr?, cache: inout [UnsafePointer<xmlChar>: String]) -> String? {
+        guard let href = ns?.pointee.href else { return nil }
+        if let uri = cache[href] { return uri }
+        let uri = String(cString: href)
+        cache[href] = uri
+        return uri
+    }
+
     /// The namespaces feeds use often enough to forget declaring, by their customary prefix.
     static let wellKnownPrefixes: [String: String] = [
         "content": RSSParser.NS.content, "dc": RSSParser.NS.dc, "dcterms": RSSParser.NS.dcterms,
@@ -277,7 +340,8 @@ enum FeedXML {
     /// in an RSS feed that never declared `xmlns:content` is common and means the content module all the
     /// same, so a well-known prefix is read as its usual namespace. Other prefixes stay as libxml2 left them.
     private static func qualified(_ name: String, _ namespace: String?) -> (String, String?) {
-        guard namespace == nil, let colon = name.firstIndex(of: ":"),
+        // Without a `:` byte there is no `:` Character either; the byte scan is the cheap common answer.
+        guard namespace == nil, name.utf8.contains(UInt8(ascii: ":")), let colon = name.firstIndex(of: ":"),
             let uri = wellKnownPrefixes[String(name[..<colon])]
         else { return (name, namespace) }
         let local = String(name[name.index(after: colon)...])
@@ -320,7 +384,7 @@ enum FeedXML {
             return (bytes, [])
         }
         guard bytes.contains(UInt8(ascii: "&")) else { return (bytes, []) }
-        let amp = UInt8(ascii: "&"), semicolon = UInt8(ascii: ";")
+        let amp = UInt8(ascii: "&"), lt = UInt8(ascii: "<"), semicolon = UInt8(ascii: ";")
         let cdataOpen = Array("<![CDATA[".utf8), cdataClose = Array("]]>".utf8)
         let predefined: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
         lazy var declared: Set<String> = declaredEntities(bytes)
@@ -336,10 +400,18 @@ enum FeedXML {
         out.reserveCapacity(bytes.count + 64)
         while i < bytes.count {
             let b = bytes[i]
-            if b == UInt8(ascii: "<"), bytes[i...].starts(with: cdataOpen) {
+            if b != amp && b != lt {
+                // Copy the run up to the next `&` or `<` at once; only those two need a look.
+                var j = i + 1
+                while j < bytes.count, bytes[j] != amp, bytes[j] != lt { j += 1 }
+                out += bytes[i..<j]
+                i = j
+                continue
+            }
+            if b == lt, bytes[i...].starts(with: cdataOpen) {
                 // Copy the CDATA section verbatim: `&` in it is literal text.
                 var j = i + cdataOpen.count
-                while j < bytes.count, !bytes[j...].starts(with: cdataClose) { j += 1 }
+                while j < bytes.count, !(bytes[j] == cdataClose[0] && bytes[j...].starts(with: cdataClose)) { j += 1 }
                 j = min(j + cdataClose.count, bytes.count)
                 out += bytes[i..<j]
                 i = j

@@ -17,10 +17,10 @@ enum JSONFeedParser {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         let root: JSONValue
-        do {
-            root = try JSONDecoder().decode(JSONValue.self, from: Data(body))
-        } catch {
-            throw FeedParseError("not valid JSON (\(describe(error, Data(body))))")
+        if let read = StrictJSONReader.read(body) {
+            root = read
+        } else {
+            root = try decodeWithJSONDecoder(body)
         }
         guard case .object(let top) = root else {
             throw FeedParseError("JSON Feed: the top level is \(root.typeName), not an object")
@@ -58,6 +58,16 @@ enum JSONFeedParser {
         return feed
     }
 
+    /// The document read by JSONDecoder: the reference reading, taken for everything ``StrictJSONReader``
+    /// leaves alone (and so for every error message).
+    static func decodeWithJSONDecoder(_ body: ArraySlice<UInt8>) throws(FeedParseError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(body))
+        } catch {
+            throw FeedParseError("not valid JSON (\(describe(error, Data(body))))")
+        }
+    }
+
     /// Where the JSON breaks. JSONDecoder on Linux only says "not valid JSON"; JSONSerialization names the
     /// position, so on this (rare) path the document is read a second time just for the message.
     private static func describe(_ error: any Error, _ data: Data) -> String {
@@ -83,7 +93,7 @@ private struct Reader {
 
     mutating func kind(of version: String) throws(FeedParseError) -> ParsedFeed.Kind {
         // The spec's values are URLs ending in "/1" and "/1.1"; some generators write the bare number.
-        let trimmed = version.trimmingCharacters(in: .whitespaces)
+        let trimmed = FeedXML.trimSpaces(version)
         let lower = trimmed.lowercased()
         let number: Substring
         if let range = lower.range(of: "jsonfeed.org/version/") {
@@ -118,7 +128,7 @@ private struct Reader {
     }
 
     func resolve(_ reference: String) -> String {
-        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = FeedXML.trimWhitespace(reference)
         guard let base, let resolved = URL(string: trimmed, relativeTo: base) else { return trimmed }
         return resolved.absoluteString
     }
@@ -193,7 +203,7 @@ private struct Reader {
                 var enclosure = FeedEntry.Enclosure(url: link, type: string(attachment, "mime_type", at: at + "."))
                 switch attachment["size_in_bytes"] {
                 case .number(let n)?: enclosure.length = Int(n) ?? Double(n).flatMap { Int(exactly: $0.rounded()) }
-                case .string(let s)?: enclosure.length = Int(s.trimmingCharacters(in: .whitespaces))
+                case .string(let s)?: enclosure.length = Int(FeedXML.trimSpaces(s))
                 default: break
                 }
                 entry.enclosures.append(enclosure)
@@ -205,8 +215,9 @@ private struct Reader {
     }
 }
 
-/// Any JSON value. Numbers keep their text form so an id like `12345678901234567890` survives unchanged.
-private enum JSONValue: Decodable {
+/// Any JSON value. Numbers are kept as text: an integer in Int64 range as written, any other number as
+/// JSONDecoder's Double prints it (see `init(from:)`).
+enum JSONValue: Decodable, Equatable {
     case null
     case bool(Bool)
     case number(String)
@@ -260,4 +271,207 @@ private struct AnyKey: CodingKey {
     var intValue: Int? { nil }
     init(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { nil }
+}
+
+/// A strict reader of standard JSON (RFC 8259) straight from the bytes into ``JSONValue``.
+///
+/// It exists for speed: JSONDecoder's generic walk (a container per value, a thrown error for every type
+/// probe that fails in `JSONValue.init(from:)`) made JSON Feed the slowest format per byte. It reads only
+/// what it can read exactly as the JSONDecoder path does, and returns `nil` for anything else: numbers with
+/// a fraction or an exponent, `-0`, integers beyond Int64, duplicate keys, invalid UTF-8, lone surrogates,
+/// nesting deeper than 100, and every syntax error. The caller then takes the JSONDecoder path, so values
+/// and error messages stay what they were; real feeds rarely need it.
+struct StrictJSONReader {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var i = 0
+    private var depth = 0
+    /// Well below JSONDecoder's own limit (512), so a document it refuses for depth is never read here.
+    private static let maxDepth = 100
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    static func read(_ body: ArraySlice<UInt8>) -> JSONValue? {
+        body.withUnsafeBufferPointer { buffer in
+            var reader = StrictJSONReader(bytes: buffer)
+            guard let value = reader.value() else { return nil }
+            reader.skipWhitespace()
+            return reader.i == buffer.count ? value : nil
+        }
+    }
+
+    private mutating func skipWhitespace() {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+    }
+
+    private mutating func value() -> JSONValue? {
+        skipWhitespace()
+        guard i < bytes.count else { return nil }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return object()
+        case UInt8(ascii: "["): return array()
+        case UInt8(ascii: "\""): return string().map(JSONValue.string)
+        case UInt8(ascii: "t"): return literal("true", .bool(true))
+        case UInt8(ascii: "f"): return literal("false", .bool(false))
+        case UInt8(ascii: "n"): return literal("null", .null)
+        default: return integer()
+        }
+    }
+
+    private mutating func literal(_ word: StaticString, _ value: JSONValue) -> JSONValue? {
+        let count = word.utf8CodeUnitCount
+        guard i + count <= bytes.count else { return nil }
+        for k in 0..<count where bytes[i + k] != word.utf8Start[k] { return nil }
+        i += count
+        return value
+    }
+
+    /// `-?(0|[1-9][0-9]*)` within Int64, which JSONDecoder's Int64 probe reads and `String(Int64)` prints
+    /// back unchanged. Everything else that may start a number is left to JSONDecoder.
+    private mutating func integer() -> JSONValue? {
+        let start = i
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        let digitsStart = i
+        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        let digits = i - digitsStart
+        guard digits > 0, digits == 1 || bytes[digitsStart] != 0x30 else { return nil }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") { return nil }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+        guard text != "-0", Int64(text) != nil else { return nil }
+        return .number(text)
+    }
+
+    private mutating func array() -> JSONValue? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { return nil }
+        i += 1  // [
+        var values: [JSONValue] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            return .array(values)
+        }
+        while true {
+            guard let v = value() else { return nil }
+            values.append(v)
+            skipWhitespace()
+            guard i < bytes.count else { return nil }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+            } else if bytes[i] == UInt8(ascii: "]") {
+                i += 1
+                return .array(values)
+            } else {
+                return nil
+            }
+        }
+    }
+
+    private mutating func object() -> JSONValue? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { return nil }
+        i += 1  // {
+        var values: [String: JSONValue] = [:]
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            return .object(values)
+        }
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let key = string() else { return nil }
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+            i += 1
+            guard let v = value() else { return nil }
+            // Which of two equal keys JSONDecoder keeps is its own business; leave such documents to it.
+            guard values.updateValue(v, forKey: key) == nil else { return nil }
+            skipWhitespace()
+            guard i < bytes.count else { return nil }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+            } else if bytes[i] == UInt8(ascii: "}") {
+                i += 1
+                return .object(values)
+            } else {
+                return nil
+            }
+        }
+    }
+
+    /// A string at `i` (on its opening quote). Raw control characters, unknown escapes, lone surrogates
+    /// and invalid UTF-8 make it `nil`.
+    private mutating func string() -> String? {
+        i += 1  // "
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+        guard i < bytes.count, bytes[i] >= 0x20 else { return nil }
+        if bytes[i] == UInt8(ascii: "\"") {
+            i += 1
+            return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<i - 1]), as: UTF8.self)
+        }
+        // Escapes: decode into a byte buffer, then validate the whole as UTF-8.
+        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                return String(validating: out, as: UTF8.self)
+            }
+            guard b >= 0x20 else { return nil }
+            guard b == UInt8(ascii: "\\") else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            guard i + 1 < bytes.count else { return nil }
+            i += 2
+            switch bytes[i - 1] {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var code = hex4() else { return nil }
+                if (0xD800...0xDBFF).contains(code) {
+                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                        return nil
+                    }
+                    i += 2
+                    guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00...0xDFFF).contains(code) {
+                    return nil
+                }
+                guard let scalar = Unicode.Scalar(code) else { return nil }
+                out.append(contentsOf: UTF8.encode(scalar)!)
+            default:
+                return nil
+            }
+        }
+        return nil
+    }
+
+    private mutating func hex4() -> UInt32? {
+        guard i + 4 <= bytes.count else { return nil }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[i]
+            let d: UInt8
+            switch b {
+            case 0x30...0x39: d = b - 0x30
+            case 0x41...0x46: d = b - 0x41 + 10
+            case 0x61...0x66: d = b - 0x61 + 10
+            default: return nil
+            }
+            v = v << 4 | UInt32(d)
+            i += 1
+        }
+        return v
+    }
 }

@@ -62,7 +62,7 @@ enum RSSParser {
         if root.name == "RDF" {
             return channel.namespace == NS.rss090 ? .rss090 : .rss10
         }
-        let version = root.attribute("version")?.trimmingCharacters(in: .whitespaces) ?? ""
+        let version = root.attribute("version").map(FeedXML.trimSpaces) ?? ""
         switch version {
         case "0.90", "0.9": return .rss090
         case "0.91": return .rss091
@@ -172,13 +172,13 @@ enum RSSParser {
     }
 
     private static func length(_ s: String?) -> Int? {
-        s.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 > 0 ? $0 : nil }
+        s.flatMap { Int(FeedXML.trimSpaces($0)) }.flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// An element's content: its text, or its markup when the feed put raw (X)HTML inside it.
     static func text(_ element: FeedXMLElement?) -> String? {
         guard let element else { return nil }
-        if element.elements.isEmpty { return element.trimmedText }
+        if !element.hasElementChildren { return element.trimmedText }
         return FeedText.nonEmpty(element.innerXML)
     }
 }
