@@ -108,13 +108,19 @@ struct Classifier: Sendable {
     let model: TextModel?
     let configuration: ClassifyStage.Configuration
     let summary: String
+    /// Token buffers and feature counters kept between calls: a warm one has grown to fit an article.
+    let scratch = ClassifyScratchPool()
 
     func labels(title: String?, text: String) -> [Label] {
+        let buffers = scratch.take()
+        defer { scratch.give(buffers) }
+        let tokens = buffers.tokens
         var scores: [String: Double] = [:]
         var forced: Set<String> = []
         var forbidden: Set<String> = []
         if let matcher {
-            let verdict = matcher.evaluate(title: title, text: text)
+            // Tokenises title and text into `tokens` on the way, for the model below.
+            let verdict = matcher.evaluate(title: title, text: text, tokens: tokens)
             // A rule label needs the absolute score and a fair share of the best topic's score, so an
             // article about one thing does not also get every topic it mentions once.
             let top = verdict.scores.first?.score ?? 0
@@ -125,8 +131,11 @@ struct Classifier: Sendable {
             forbidden = verdict.forbidden
         }
         if let model {
-            let full = title.map { "\($0)\n\n\(text)" } ?? text
-            let ranked = model.classify(full)
+            if matcher == nil { Self.tokenize(title: title, text: text, into: tokens) }
+            // The words of the title then the text: what the model would read in "title\n\ntext", without
+            // building that string.
+            var raw = [Float](repeating: 0, count: model.labels.count)
+            let ranked = model.classify(tokens, counter: buffers.counter, scores: &raw)
             for (label, score) in ranked where score >= configuration.modelMinScore {
                 // Single-label models vote for one label: the rest of their scores only rank the others.
                 if !model.multiLabel && label != ranked[0].label { continue }
@@ -140,5 +149,38 @@ struct Classifier: Sendable {
         let kept = ranked.prefix(configuration.maxLabels)
         // Forced labels stay even past max_labels: the operator asked for them explicitly.
         return Array(kept) + ranked.dropFirst(configuration.maxLabels).filter { forced.contains($0.name) }
+    }
+}
+
+extension Classifier {
+    /// The words of `title` then `text`, for the model alone (no rules to tokenise them on the way).
+    static func tokenize(title: String?, text: String, into tokens: TokenBuffer) {
+        tokens.removeAll()
+        if var title { title.withUTF8 { _ = tokens.append($0) } }
+        var text = text
+        text.withUTF8 { _ = tokens.append($0) }
+    }
+}
+
+/// The per-call scratch space of ``Classifier/labels(title:text:)``.
+final class ClassifyScratch: @unchecked Sendable {
+    // @unchecked: used by one call at a time, handed over through ``ClassifyScratchPool``'s lock.
+    let tokens = TokenBuffer()
+    let counter = FeatureCounter()
+}
+
+/// A few ``ClassifyScratch``es shared by concurrent callers: each call takes one and gives it back.
+final class ClassifyScratchPool: Sendable {
+    private let pool = Mutex<[ClassifyScratch]>([])
+
+    func take() -> ClassifyScratch {
+        pool.withLock { $0.popLast() } ?? ClassifyScratch()
+    }
+
+    func give(_ scratch: ClassifyScratch) {
+        pool.withLock { pool in
+            // As many as there were concurrent calls, bounded: the pipeline runs a handful of workers.
+            if pool.count < 16 { pool.append(scratch) }
+        }
     }
 }

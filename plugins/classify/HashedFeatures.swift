@@ -21,7 +21,29 @@ struct FeatureSpace: Sendable, Equatable, Codable {
     /// Words of one byte ("a", "s" of "it's") are skipped, as scikit-learn's default token pattern does:
     /// they carry no topic.
     func count(_ text: UnsafeBufferPointer<UInt8>, into counter: FeatureCounter) {
-        counter.reset(expectedFeatures: text.count / 2 + 8)
+        count(into: counter, expectedFeatures: text.count / 2 + 8) { word in
+            Tokenizer.forEachWord(in: text) { hash, _, length in word(hash, length) }
+        }
+    }
+
+    /// Counts the features of words already tokenised (``TokenBuffer``), exactly as ``count(_:into:)``
+    /// would count the text they came from: the classify stage tokenises once for the rules and the model.
+    func count(_ tokens: TokenBuffer, into counter: FeatureCounter) {
+        let hashes = tokens.hashes
+        let lengths = tokens.lengths
+        let n = tokens.count
+        count(into: counter, expectedFeatures: n * 2 + 8) { word in
+            for i in 0..<n { word(hashes[i], Int(lengths[i])) }
+        }
+    }
+
+    /// The counting shared by both entry points; `words` calls its argument with each word's hash and length.
+    @inline(__always)
+    private func count(
+        into counter: FeatureCounter, expectedFeatures: Int,
+        _ words: (_ word: (_ hash: UInt64, _ length: Int) -> Void) -> Void
+    ) {
+        counter.reset(expectedFeatures: expectedFeatures)
         // The hot loop works on local copies of the counter's pointers: no reference counting, no
         // exclusivity checks per word.
         let keys = counter.keys
@@ -51,7 +73,7 @@ struct FeatureSpace: Sendable, Equatable, Codable {
         let useBigrams = ngrams >= 2
         var previous: UInt64 = 0
         var havePrevious = false
-        Tokenizer.forEachWord(in: text) { hash, _, length in
+        words { hash, length in
             guard length > 1 else { return }
             add(mix64(hash ^ Self.unigramSeed))
             if useBigrams {

@@ -26,19 +26,19 @@ struct RuleMatcher: Sendable {
     let topics: [String]
     let scoring: Scoring
     private let entries: [Entry]
-    /// First-word hash → entries whose first word is that word exactly.
-    private let exact: [UInt64: [Int32]]
-    /// Prefix hash → one-word prefix entries (`terror*`), looked up for each prefix length in use.
-    private let prefixes: [UInt64: [Int32]]
-    private let prefixLengths: [Int]
+    /// The hash tables the single pass over an article's words looks each word up in.
+    private let index: RuleIndex
     /// Every prefix term has at least this many bytes before its `*` (the taxonomy checks it): a word whose
     /// first bytes start no prefix term needs no further prefix lookups, which is most words.
     static let prefixProbe = 3
-    /// A 64 Kibit filter over the hashes of the first ``prefixProbe`` bytes of the prefix terms.
-    private let probeFilter: [UInt64]
-    /// A 64 Kibit filter over every key of both tables: most words are in neither, and this answers
-    /// "certainly not" from L1 cache before a dictionary lookup.
-    private let filter: [UInt64]
+
+    /// A bit index (0..<32768) from a word's first three bytes, the same whatever their ASCII case (the low
+    /// five bits of a letter are its case-blind part). Words whose first three bytes start no prefix term
+    /// are turned away by one bit test, before any hashing.
+    @inline(__always)
+    static func gateIndex(_ bytes: UnsafePointer<UInt8>) -> Int {
+        Int(bytes[0] & 31) << 10 | Int(bytes[1] & 31) << 5 | Int(bytes[2] & 31)
+    }
 
     init(_ taxonomy: Taxonomy, scoring: Scoring) {
         var entries: [Entry] = []
@@ -59,47 +59,10 @@ struct RuleMatcher: Sendable {
                 }
             }
         }
-        var exact: [UInt64: [Int32]] = [:]
-        var prefixes: [UInt64: [Int32]] = [:]
-        var lengths: Set<Int> = []
-        var filter = [UInt64](repeating: 0, count: 1024)
-        var probeFilter = [UInt64](repeating: 0, count: 1024)
-        for (i, entry) in entries.enumerated() {
-            let key = entry.pattern.words[0]
-            if entry.pattern.words.count == 1 && entry.pattern.prefixLength > 0 {
-                prefixes[key, default: []].append(Int32(i))
-                lengths.insert(entry.pattern.prefixLength)
-                let bit = Self.filterBit(entry.pattern.prefixProbe)
-                probeFilter[bit >> 6] |= 1 << UInt64(bit & 63)
-            } else {
-                exact[key, default: []].append(Int32(i))
-            }
-            let bit = Self.filterBit(key)
-            filter[bit >> 6] |= 1 << UInt64(bit & 63)
-        }
         self.topics = taxonomy.topics.map(\.name)
         self.scoring = scoring
         self.entries = entries
-        self.exact = exact
-        self.prefixes = prefixes
-        self.prefixLengths = lengths.sorted()
-        self.filter = filter
-        self.probeFilter = probeFilter
-    }
-
-    @inline(__always)
-    private static func filterBit(_ key: UInt64) -> Int { Int(truncatingIfNeeded: mix64(key) >> 48) }
-
-    @inline(__always)
-    private func mayContain(_ key: UInt64) -> Bool {
-        let bit = Self.filterBit(key)
-        return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
-    }
-
-    @inline(__always)
-    private func mayStartPrefix(_ probe: UInt64) -> Bool {
-        let bit = Self.filterBit(probe)
-        return probeFilter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+        self.index = RuleIndex(entries.map(\.pattern))
     }
 
     /// What the rules say about one article.
@@ -116,12 +79,28 @@ struct RuleMatcher: Sendable {
     }
 
     func evaluate(title: String?, text: String) -> Verdict {
+        evaluate(title: title, text: text, tokens: TokenBuffer())
+    }
+
+    /// What the rules say about one article, leaving the words of `title` then `text` in `tokens` (cleared
+    /// first), as the model reads them: one tokenisation serves both.
+    func evaluate(title: String?, text: String, tokens: TokenBuffer) -> Verdict {
+        tokens.removeAll()
         var counts = [Double](repeating: 0, count: entries.count)
         var words = 0
-        if let title {
-            _ = count(title, into: &counts, times: scoring.titleWeight)
+        counts.withUnsafeMutableBufferPointer { counts in
+            if var title {
+                title.withUTF8 { bytes in
+                    let first = tokens.append(bytes)
+                    _ = index.count(tokens, from: first, bytes, into: counts.baseAddress!, times: scoring.titleWeight)
+                }
+            }
+            var text = text
+            text.withUTF8 { bytes in
+                let first = tokens.append(bytes)
+                words = index.count(tokens, from: first, bytes, into: counts.baseAddress!, times: 1)
+            }
         }
-        words = count(text, into: &counts, times: 1)
 
         var evidence = [Double](repeating: 0, count: topics.count)
         var forced: Set<String> = []
@@ -141,81 +120,246 @@ struct RuleMatcher: Sendable {
         scores.sort { $0.score > $1.score || ($0.score == $1.score && $0.label < $1.label) }
         return Verdict(scores: scores, forced: forced, forbidden: forbidden)
     }
+}
 
-    /// Adds `times` to the count of every term occurrence in `text`; returns the number of words.
-    private func count(_ text: String, into counts: inout [Double], times: Double) -> Int {
-        var text = text
-        return text.withUTF8 { bytes in
-            // The words of the text, kept so phrases can look ahead.
-            var hashes: [UInt64] = []
-            var starts: [Int32] = []
-            var lengths: [Int32] = []
-            hashes.reserveCapacity(bytes.count / 4)
-            starts.reserveCapacity(bytes.count / 4)
-            lengths.reserveCapacity(bytes.count / 4)
-            Tokenizer.forEachWord(in: bytes) { hash, start, length in
-                hashes.append(hash)
-                starts.append(Int32(start))
-                lengths.append(Int32(length))
+/// The terms of a taxonomy as flat open-addressing hash tables, for one pass over an article's words with
+/// no allocation, no `String` and no dictionary per word.
+///
+/// - `exact`: first-word hash → the terms that start with that word (whole words and phrases, including
+///   phrases whose last word is a prefix, `air strike*`).
+/// - `probe`: hash of the first ``RuleMatcher/prefixProbe`` bytes → the one-word prefix terms (`terror*`)
+///   starting with those bytes, shortest prefix first, so the word's hash is extended byte by byte and
+///   compared with each in turn.
+///
+/// `@unchecked Sendable`: raw memory written only in `init` and freed in `deinit`.
+private final class RuleIndex: @unchecked Sendable {
+    /// One slot of a table: a key and the range of ``ids`` it maps to; `end == 0` marks an empty slot
+    /// (a used slot's range is never empty).
+    struct Slot {
+        var key: UInt64 = 0
+        var begin: Int32 = 0
+        var end: Int32 = 0
+    }
+
+    struct Table {
+        var slots: UnsafeMutablePointer<Slot>
+        /// Per slot, 16 bits of its key (never 0) or 0 when empty: a small array (8 KiB for the default
+        /// taxonomy) that stays in L1 cache and answers most lookups, which are misses, without touching
+        /// ``slots``.
+        var tags: UnsafeMutablePointer<UInt16>
+        var mask: Int
+        var shift: UInt64
+
+        init(_ groups: [(key: UInt64, ids: [Int32])], ids: inout [Int32]) {
+            // At most a quarter full, so a word in no term (most words) almost always meets an empty slot
+            // at once.
+            var capacity = 16
+            var bits: UInt64 = 4
+            while capacity < groups.count * 4 {
+                capacity <<= 1
+                bits += 1
             }
-            for i in hashes.indices {
-                let hash = hashes[i]
-                if mayContain(hash), let candidates = exact[hash] {
-                    for e in candidates where matches(entries[Int(e)].pattern, at: i, hashes, starts, lengths, bytes) {
-                        counts[Int(e)] += times
-                    }
-                }
-                let length = Int(lengths[i])
-                guard !prefixLengths.isEmpty, length >= Self.prefixProbe else { continue }
-                // One-word prefix terms: hash the word's first k bytes for each prefix length k in use, once
-                // its first bytes are known to start some prefix term.
-                let start = Int(starts[i])
-                var h = Tokenizer.fnvOffset
-                var k = 0
-                while k < Self.prefixProbe {
-                    h = (h ^ UInt64(Tokenizer.lowercased(bytes[start + k]))) &* Tokenizer.fnvPrime
-                    k += 1
-                }
-                guard mayStartPrefix(h) else { continue }
-                for target in prefixLengths {
-                    guard target <= length else { break }
-                    while k < target {
-                        h = (h ^ UInt64(Tokenizer.lowercased(bytes[start + k]))) &* Tokenizer.fnvPrime
-                        k += 1
-                    }
-                    if mayContain(h), let candidates = prefixes[h] {
-                        for e in candidates where entries[Int(e)].pattern.prefixLength == target {
-                            counts[Int(e)] += times
-                        }
-                    }
-                }
+            slots = .allocate(capacity: capacity)
+            slots.initialize(repeating: Slot(), count: capacity)
+            tags = .allocate(capacity: capacity)
+            tags.initialize(repeating: 0, count: capacity)
+            mask = capacity - 1
+            shift = 64 - bits
+            for group in groups {
+                var slot = Table.slot(group.key, shift)
+                while slots[slot].end != 0 { slot = (slot + 1) & mask }
+                let begin = Int32(ids.count)
+                ids += group.ids
+                slots[slot] = Slot(key: group.key, begin: begin, end: Int32(ids.count))
+                tags[slot] = Table.tag(group.key)
             }
-            return hashes.count
+        }
+
+        // Fibonacci hashing: one multiply, high bits. FNV's low bits depend only on the low bits of the
+        // bytes, so they would bucket poorly on their own.
+        @inline(__always)
+        static func slot(_ key: UInt64, _ shift: UInt64) -> Int {
+            Int(truncatingIfNeeded: (key &* 0x9e37_79b9_7f4a_7c15) >> shift)
+        }
+
+        // The low bits: the slot index comes from the high bits of the product, so the two are independent.
+        @inline(__always)
+        static func tag(_ key: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: key) | 1 }
+
+        /// The range of ids for `key`; empty when no term has it.
+        @inline(__always)
+        func find(_ key: UInt64) -> (begin: Int, end: Int) {
+            var slot = Table.slot(key, shift)
+            let tag = Table.tag(key)
+            while true {
+                let t = tags[slot]
+                if t == 0 { return (0, 0) }
+                if t == tag {
+                    let s = slots[slot]
+                    if s.key == key { return (Int(s.begin), Int(s.end)) }
+                }
+                slot = (slot &+ 1) & mask
+            }
         }
     }
 
-    /// Whether the words from `i` on spell `pattern` (its first word already matched).
-    private func matches(
-        _ pattern: TermPattern, at i: Int, _ hashes: [UInt64], _ starts: [Int32], _ lengths: [Int32],
-        _ bytes: UnsafeBufferPointer<UInt8>
-    ) -> Bool {
-        let n = pattern.words.count
-        guard i + n <= hashes.count else { return false }
-        for j in 1..<max(1, n) {
-            let isLast = j == n - 1
-            if isLast && pattern.prefixLength > 0 {
-                let length = Int(lengths[i + j])
-                guard length >= pattern.prefixLength else { return false }
-                var h = Tokenizer.fnvOffset
-                let start = Int(starts[i + j])
-                for k in 0..<pattern.prefixLength {
-                    h = (h ^ UInt64(Tokenizer.lowercased(bytes[start + k]))) &* Tokenizer.fnvPrime
-                }
-                if h != pattern.words[j] { return false }
-            } else if hashes[i + j] != pattern.words[j] {
-                return false
+    private let exact: Table
+    private let probe: Table
+    private let hasPrefixes: Bool
+    /// 32 Kibit over ``RuleMatcher/gateIndex(_:)`` of the prefix terms' first bytes.
+    private let gate: UnsafeMutablePointer<UInt64>
+    /// Entry ids, grouped by table slot.
+    private let ids: UnsafeMutablePointer<Int32>
+    /// Per entry: where its word hashes start in ``words``, how many, and its prefix length (0: exact).
+    private let wordStart: UnsafeMutablePointer<Int32>
+    private let wordCount: UnsafeMutablePointer<Int32>
+    private let prefixLength: UnsafeMutablePointer<Int32>
+    private let words: UnsafeMutablePointer<UInt64>
+
+    init(_ patterns: [TermPattern]) {
+        var exactGroups: [UInt64: [Int32]] = [:]
+        var probeGroups: [UInt64: [Int32]] = [:]
+        var exactOrder: [UInt64] = []
+        var probeOrder: [UInt64] = []
+        for (i, pattern) in patterns.enumerated() {
+            if pattern.words.count == 1 && pattern.prefixLength > 0 {
+                if probeGroups[pattern.prefixProbe] == nil { probeOrder.append(pattern.prefixProbe) }
+                probeGroups[pattern.prefixProbe, default: []].append(Int32(i))
+            } else {
+                if exactGroups[pattern.words[0]] == nil { exactOrder.append(pattern.words[0]) }
+                exactGroups[pattern.words[0], default: []].append(Int32(i))
             }
         }
-        return true
+        var ids: [Int32] = []
+        exact = Table(exactOrder.map { ($0, exactGroups[$0]!) }, ids: &ids)
+        // Shortest prefix first: the scan extends one running hash and stops at the first prefix longer
+        // than the word. Equal lengths keep taxonomy order (the entry index breaks ties).
+        probe = Table(
+            probeOrder.map { key in
+                let byLength = probeGroups[key]!.sorted {
+                    (patterns[Int($0)].prefixLength, $0) < (patterns[Int($1)].prefixLength, $1)
+                }
+                return (key, byLength)
+            }, ids: &ids)
+        hasPrefixes = !probeOrder.isEmpty
+        gate = .allocate(capacity: 512)
+        gate.initialize(repeating: 0, count: 512)
+        for pattern in patterns where pattern.words.count == 1 && pattern.prefixLength > 0 {
+            gate[pattern.prefixGate >> 6] |= 1 << UInt64(pattern.prefixGate & 63)
+        }
+        self.ids = .allocate(capacity: max(1, ids.count))
+        self.ids.initialize(from: ids, count: ids.count)
+        let n = max(1, patterns.count)
+        wordStart = .allocate(capacity: n)
+        wordCount = .allocate(capacity: n)
+        prefixLength = .allocate(capacity: n)
+        let total = patterns.reduce(0) { $0 + $1.words.count }
+        words = .allocate(capacity: max(1, total))
+        var w = 0
+        for (i, pattern) in patterns.enumerated() {
+            wordStart[i] = Int32(w)
+            wordCount[i] = Int32(pattern.words.count)
+            prefixLength[i] = Int32(pattern.prefixLength)
+            for h in pattern.words {
+                words[w] = h
+                w += 1
+            }
+        }
+    }
+
+    deinit {
+        exact.slots.deallocate()
+        exact.tags.deallocate()
+        probe.slots.deallocate()
+        probe.tags.deallocate()
+        gate.deallocate()
+        ids.deallocate()
+        wordStart.deallocate()
+        wordCount.deallocate()
+        prefixLength.deallocate()
+        words.deallocate()
+    }
+
+    /// Adds `times` to `counts[entry]` for every term occurrence among the words `first..<tokens.count`,
+    /// which came from `bytes`; returns the number of those words. A phrase never runs past the last of
+    /// them (the title's phrases do not continue into the text).
+    func count(
+        _ tokens: TokenBuffer, from first: Int, _ bytes: UnsafeBufferPointer<UInt8>,
+        into counts: UnsafeMutablePointer<Double>, times: Double
+    ) -> Int {
+        let hashes = tokens.hashes
+        let starts = tokens.starts
+        let lengths = tokens.lengths
+        let end = tokens.count
+        let exact = exact
+        let probe = probe
+        let ids = ids
+        let wordStart = wordStart
+        let wordCount = wordCount
+        let prefixLength = prefixLength
+        let words = words
+        let gate = gate
+        let base = bytes.baseAddress!
+        var i = first
+        while i < end {
+            let hash = hashes[i]
+            let found = exact.find(hash)
+            var c = found.begin
+            while c < found.end {
+                let e = Int(ids[c])
+                c &+= 1
+                let n = Int(wordCount[e])
+                // The first word matched by the lookup; the rest must follow within these words.
+                guard n == 1 || i + n <= end else { continue }
+                let w = Int(wordStart[e])
+                var ok = true
+                var j = 1
+                while j < n {
+                    if j == n - 1 && prefixLength[e] > 0 {
+                        let p = Int(prefixLength[e])
+                        if Int(lengths[i + j]) < p {
+                            ok = false
+                            break
+                        }
+                        var h = Tokenizer.fnvOffset
+                        let s = base + Int(starts[i + j])
+                        for k in 0..<p { h = (h ^ UInt64(Tokenizer.lowercased(s[k]))) &* Tokenizer.fnvPrime }
+                        if h != words[w + j] { ok = false }
+                    } else if hashes[i + j] != words[w + j] {
+                        ok = false
+                    }
+                    if !ok { break }
+                    j += 1
+                }
+                if ok { counts[e] += times }
+            }
+            let length = Int(lengths[i])
+            let s = base + Int(starts[i])
+            if hasPrefixes && length >= RuleMatcher.prefixProbe
+                && gate[RuleMatcher.gateIndex(s) >> 6] & (1 << UInt64(RuleMatcher.gateIndex(s) & 63)) != 0
+            {
+                var h = Tokenizer.fnvOffset
+                var k = 0
+                while k < RuleMatcher.prefixProbe {
+                    h = (h ^ UInt64(Tokenizer.lowercased(s[k]))) &* Tokenizer.fnvPrime
+                    k += 1
+                }
+                let candidates = probe.find(h)
+                var c = candidates.begin
+                while c < candidates.end {
+                    let e = Int(ids[c])
+                    c &+= 1
+                    let target = Int(prefixLength[e])
+                    if target > length { break }
+                    while k < target {
+                        h = (h ^ UInt64(Tokenizer.lowercased(s[k]))) &* Tokenizer.fnvPrime
+                        k += 1
+                    }
+                    if h == words[Int(wordStart[e])] { counts[e] += times }
+                }
+            }
+            i += 1
+        }
+        return end - first
     }
 }

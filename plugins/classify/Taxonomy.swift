@@ -169,6 +169,8 @@ struct TermPattern: Sendable {
     var prefixLength: Int
     /// The hash of the first ``RuleMatcher/prefixProbe`` bytes of the last word, for prefix terms.
     var prefixProbe: UInt64 = 0
+    /// ``RuleMatcher/gateIndex(_:)`` of the last word's first bytes, for prefix terms.
+    var prefixGate: Int = 0
 
     init?(_ text: String) {
         guard TermPattern.problem(text) == nil else { return nil }
@@ -177,11 +179,13 @@ struct TermPattern: Sendable {
         var words: [UInt64] = []
         var lastLength = 0
         var probe: UInt64 = 0
+        var gate = 0
         body.withUnsafeMutableBufferPointer { buffer in
             let bytes = UnsafeBufferPointer(buffer)
             Tokenizer.forEachWord(in: bytes) { hash, start, length in
                 words.append(hash)
                 lastLength = length
+                if length >= RuleMatcher.prefixProbe { gate = RuleMatcher.gateIndex(bytes.baseAddress! + start) }
                 probe = Tokenizer.fnvOffset
                 for k in 0..<min(length, RuleMatcher.prefixProbe) {
                     probe = (probe ^ UInt64(Tokenizer.lowercased(bytes[start + k]))) &* Tokenizer.fnvPrime
@@ -191,6 +195,7 @@ struct TermPattern: Sendable {
         self.words = words
         prefixLength = isPrefix ? lastLength : 0
         prefixProbe = isPrefix ? probe : 0
+        prefixGate = isPrefix ? gate : 0
     }
 
     /// Why `text` cannot be a term, or `nil` when it can.

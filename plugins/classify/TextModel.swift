@@ -85,6 +85,18 @@ public final class TextModel: @unchecked Sendable {
     /// `counter` is scratch space the caller keeps between calls so the hot path does not allocate.
     func decisionScores(_ text: UnsafeBufferPointer<UInt8>, counter: FeatureCounter, into scores: inout [Float]) {
         space.count(text, into: counter)
+        score(counter, into: &scores)
+    }
+
+    /// ``decisionScores(_:counter:into:)`` of words tokenised already (the classify stage shares them with
+    /// the rules).
+    func decisionScores(_ tokens: TokenBuffer, counter: FeatureCounter, into scores: inout [Float]) {
+        space.count(tokens, into: counter)
+        score(counter, into: &scores)
+    }
+
+    /// The linear scores of the features counted in `counter`.
+    private func score(_ counter: FeatureCounter, into scores: inout [Float]) {
         let labelCount = labels.count
         let rowStride = rowStride
         let table = table
@@ -137,6 +149,14 @@ public final class TextModel: @unchecked Sendable {
         var scores = [Float](repeating: 0, count: labels.count)
         var text = text
         text.withUTF8 { decisionScores($0, counter: counter, into: &scores) }
+        return zip(labels, probabilities(scores)).map { (label: $0, score: $1) }.sorted { $0.score > $1.score }
+    }
+
+    /// ``classify(_:)`` of words tokenised already, with scratch space from the caller.
+    func classify(
+        _ tokens: TokenBuffer, counter: FeatureCounter, scores: inout [Float]
+    ) -> [(label: String, score: Double)] {
+        decisionScores(tokens, counter: counter, into: &scores)
         return zip(labels, probabilities(scores)).map { (label: $0, score: $1) }.sorted { $0.score > $1.score }
     }
 
