@@ -145,8 +145,8 @@ public enum HTMLText {
 
     /// `scalar.properties.isWhitespace` (Unicode White_Space), answered without the property lookup for
     /// the code points below U+1680, where White_Space holds only U+0009–U+000D, U+0020, U+0085 and U+00A0.
-    @inline(__always)
-    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+    @inlinable @inline(__always)
+    public static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09...0x0D, 0x20, 0x85, 0xA0: true
         case ..<0x1680: false

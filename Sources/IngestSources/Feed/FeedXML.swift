@@ -164,16 +164,9 @@ enum FeedXML {
         return String(scalars[first...last])
     }
 
-    /// `scalar.properties.isWhitespace` (Unicode White_Space), answered without the property lookup for
-    /// the code points below U+1680, where White_Space holds only U+0009–U+000D, U+0020, U+0085 and U+00A0.
+    /// Unicode White_Space, quickly: the one definition is decoding's.
     @inline(__always)
-    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x20, 0x85, 0xA0: true
-        case ..<0x1680: false
-        default: scalar.properties.isWhitespace
-        }
-    }
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { HTMLText.isWhitespace(scalar) }
 
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
     /// More warnings than this say nothing new; a broken feed can raise thousands.
