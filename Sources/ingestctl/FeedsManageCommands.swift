@@ -19,7 +19,7 @@ extension Feeds {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a feed to poll; writes the database, needs no daemon.",
-            discussion: "The name defaults to the URL's host and path. Only http and https URLs are accepted. A running ingestd picks the feed up on reload.")
+            discussion: "The name defaults to the URL's host and path. Only http and https URLs are accepted. A running ingestd is told to reload its feeds at once.")
 
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The feed's http(s) URL.") var url: String

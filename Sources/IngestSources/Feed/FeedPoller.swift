@@ -99,7 +99,7 @@ public final class FeedPoller: Service {
     }
 
     public func run() async throws {
-        loadFeeds()
+        // The feeds were loaded by init; the loop refreshes them every refreshInterval.
         logger.info("polling feeds", metadata: ["feeds": "\(state.names.count)"])
         let refresh = configuration.refreshInterval
         await withTaskCancellationOrGracefulShutdownHandler {
