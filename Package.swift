@@ -55,20 +55,35 @@ let package = Package(
         .target(
             name: "StageDedupe", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
             path: "plugins/dedupe", exclude: ["README.md", "dedupe.toml"]),
+        // Language identification (CLD2 through a C++ shim) and keywords (Snowball stemmers) for extract.
+        .target(
+            name: "CCLD2", path: "Sources/CCLD2", linkerSettings: [.linkedLibrary("cld2")]),
+        .systemLibrary(name: "CStemmer", path: "Sources/CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .target(
+            name: "ExtractLanguage", dependencies: ["IngestCore", "CCLD2", "CStemmer"], path: "plugins/extract/Language"),
+        .target(
+            name: "StageExtract",
+            dependencies: ["IngestCore", "CLibXML2", "ExtractLanguage", .product(name: "Logging", package: "swift-log")],
+            path: "plugins/extract", exclude: ["Language", "README.md", "extract.toml"]),
         .target(
             name: "StageClassify", dependencies: ["IngestCore"], path: "plugins/classify",
             exclude: ["README.md", "classify.toml"]),
         // The list of compiled-in stages, in pipeline order.
         .target(
             name: "IngestStages",
-            dependencies: ["IngestCore", "StageClean", "StageDedupe", "StageClassify"],
+            dependencies: ["IngestCore", "StageClean", "StageDedupe", "StageExtract", "StageClassify"],
             path: "plugins/all"
+        ),
+        // Exec plugins: operators' programs run as stages over JSON lines (docs/PLUGINS.md).
+        .target(
+            name: "IngestPlugins",
+            dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")]
         ),
         // Wiring: config loading, the pipeline runner, the control API, shutdown.
         .target(
             name: "IngestDaemon",
             dependencies: [
-                "IngestCore", "IngestStore", "IngestSources", "IngestStages",
+                "IngestCore", "IngestStore", "IngestSources", "IngestStages", "IngestPlugins",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -83,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "ingestctl",
             dependencies: [
-                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "StageClean", "StageDedupe", "StageClassify",
+                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "StageClean", "StageDedupe", "StageExtract", "ExtractLanguage", "StageClassify", "IngestPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -101,13 +116,19 @@ let package = Package(
             name: "StageDedupeTests",
             dependencies: ["StageDedupe", "IngestCore", "IngestTestKit", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StageClassifyTests", dependencies: ["StageClassify", "IngestCore", "IngestTestKit"]),
+        .testTarget(name: "StageExtractTests", dependencies: ["StageExtract", "ExtractLanguage", "IngestCore", "IngestTestKit"]),
+        .testTarget(name: "ExtractLanguageTests", dependencies: ["ExtractLanguage", "IngestTestKit"]),
+        .testTarget(
+            name: "IngestPluginsTests",
+            dependencies: ["IngestPlugins", "IngestCore", "IngestTestKit", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "IngestIntegrationTests",
             dependencies: ["IngestTestKit", "IngestCore", "IngestStore", "IngestSources", "IngestDaemon"],
             // The local HTTP server the feed tests start (Python, not part of the build).
             exclude: ["FeedServer"]
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )
 
 for target in package.targets where target.type != .system {

@@ -15,6 +15,7 @@ enum StoreMigrations {
     static let v2 = "v2-feeds"
     static let v3 = "v3-feed-state-hints"
     static let v4 = "v4-dedupe"
+    static let v5 = "v5-article-metadata"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
@@ -31,6 +32,9 @@ enum StoreMigrations {
         }
         migrator.registerMigration(v4) { db in
             try db.execute(sql: v4Schema)
+        }
+        migrator.registerMigration(v5) { db in
+            try db.execute(sql: v5Schema)
         }
         return migrator
     }
@@ -231,5 +235,11 @@ enum StoreMigrations {
             PRIMARY KEY (band, articleId)
         ) WITHOUT ROWID;
         CREATE INDEX dedupeBand_articleId ON dedupeBand (articleId);
+        """
+
+    /// The extract stage's metadata (site, canonical URL, description, image, modified time, language
+    /// confidence, word count, reading time, summary) as one JSON object: `json_extract` reads it.
+    private static let v5Schema = """
+        ALTER TABLE article ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata));
         """
 }

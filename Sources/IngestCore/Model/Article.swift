@@ -30,6 +30,9 @@ public struct Article: Sendable, Codable, Equatable {
     public var clusterId: String?
     /// Dedupe's fingerprint of an original, stored with it at commit. Not part of the article's JSON.
     public var fingerprint: ArticleFingerprint?
+    /// What the extract stage read beyond the fields above (site, canonical URL, description, image, modified
+    /// time, language confidence, word count, reading time, summary).
+    public var metadata: ArticleMetadata
     /// Extra fields from the input or added by plugins, kept as given.
     public var fields: [String: String]
     public var origin: Origin
@@ -65,6 +68,7 @@ public struct Article: Sendable, Codable, Equatable {
         self.duplicateOf = nil
         self.clusterId = nil
         self.fingerprint = nil
+        self.metadata = ArticleMetadata()
         self.fields = fields
         self.origin = origin
         self.format = format
@@ -76,7 +80,80 @@ extension Article {
     /// Every stored field but ``fingerprint``, which is dedupe's working data and has its own table.
     enum CodingKeys: String, CodingKey {
         case id, title, text, html, url, published, publishedAt, authors, language, keywords, entities, labels
-        case duplicateOf, clusterId, fields, origin, format, trace
+        case duplicateOf, clusterId, metadata, fields, origin, format, trace
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(Int64.self, forKey: .id)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        text = try container.decode(String.self, forKey: .text)
+        html = try container.decodeIfPresent(String.self, forKey: .html)
+        url = try container.decodeIfPresent(String.self, forKey: .url)
+        published = try container.decodeIfPresent(String.self, forKey: .published)
+        publishedAt = try container.decodeIfPresent(Date.self, forKey: .publishedAt)
+        authors = try container.decodeIfPresent([String].self, forKey: .authors) ?? []
+        language = try container.decodeIfPresent(String.self, forKey: .language)
+        keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
+        entities = try container.decodeIfPresent([Entity].self, forKey: .entities) ?? []
+        labels = try container.decodeIfPresent([Label].self, forKey: .labels) ?? []
+        duplicateOf = try container.decodeIfPresent(Int64.self, forKey: .duplicateOf)
+        clusterId = try container.decodeIfPresent(String.self, forKey: .clusterId)
+        fingerprint = nil
+        // Absent in what older versions (and plugins that do not know it) write.
+        metadata = try container.decodeIfPresent(ArticleMetadata.self, forKey: .metadata) ?? ArticleMetadata()
+        fields = try container.decodeIfPresent([String: String].self, forKey: .fields) ?? [:]
+        origin = try container.decode(Origin.self, forKey: .origin)
+        format = try container.decode(DocumentFormat.self, forKey: .format)
+        trace = try container.decodeIfPresent([TraceEntry].self, forKey: .trace) ?? []
+    }
+}
+
+/// The article's metadata beyond its core fields, as the extract stage found it. Every field is optional:
+/// an empty field is better than a wrong one.
+public struct ArticleMetadata: Sendable, Codable, Equatable {
+    /// The publication's name (`og:site_name`, JSON-LD `publisher`).
+    public var siteName: String?
+    /// The page's canonical URL (`link rel=canonical`, `og:url`).
+    public var canonicalURL: String?
+    /// The page's own description or excerpt (`og:description`, `meta name=description`).
+    public var description: String?
+    /// The lead image's URL (`og:image`, JSON-LD `image`).
+    public var image: String?
+    /// The last-modified time exactly as the page gave it, and normalised to UTC.
+    public var modified: String?
+    public var modifiedAt: Date?
+    /// The language detector's confidence in ``Article/language`` (0…1) and whether it calls it reliable.
+    public var languageConfidence: Double?
+    public var languageReliable: Bool?
+    public var wordCount: Int?
+    /// At 230 words a minute, rounded up.
+    public var readingMinutes: Int?
+    /// A few lead or central sentences.
+    public var summary: String?
+    /// Where each extracted field came from, e.g. `"title": "json-ld"`, so a wrong field can be explained.
+    public var sources: [String: String]
+
+    public init() {
+        sources = [:]
+    }
+
+    public var isEmpty: Bool { self == ArticleMetadata() }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        siteName = try container.decodeIfPresent(String.self, forKey: .siteName)
+        canonicalURL = try container.decodeIfPresent(String.self, forKey: .canonicalURL)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        image = try container.decodeIfPresent(String.self, forKey: .image)
+        modified = try container.decodeIfPresent(String.self, forKey: .modified)
+        modifiedAt = try container.decodeIfPresent(Date.self, forKey: .modifiedAt)
+        languageConfidence = try container.decodeIfPresent(Double.self, forKey: .languageConfidence)
+        languageReliable = try container.decodeIfPresent(Bool.self, forKey: .languageReliable)
+        wordCount = try container.decodeIfPresent(Int.self, forKey: .wordCount)
+        readingMinutes = try container.decodeIfPresent(Int.self, forKey: .readingMinutes)
+        summary = try container.decodeIfPresent(String.self, forKey: .summary)
+        sources = try container.decodeIfPresent([String: String].self, forKey: .sources) ?? [:]
     }
 }
 

@@ -34,6 +34,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
     var labels: String
     var duplicateOf: Int64?
     var clusterId: String?
+    var metadata: String
     var fields: String
     var source: String
     var originKind: String
@@ -66,6 +67,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         labels = article.labels.isEmpty ? "[]" : try Self.json(article.labels)
         duplicateOf = article.duplicateOf
         clusterId = article.clusterId
+        metadata = article.metadata.isEmpty ? "{}" : try Self.json(article.metadata)
         fields = JSONText.object(article.fields)
         source = article.origin.source
         originKind = article.origin.kind.rawValue
@@ -93,8 +95,8 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         INSERT INTO article (
             status, dropStage, dropReason, title, text, html, url, published, publishedAt, authors, language,
             keywords, entities, labels, duplicateOf, fields, source, originKind, location, ledgerKey, receivedAt,
-            format, trace, contentHash, rawInputId, committedAt, clusterId)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            format, trace, contentHash, rawInputId, committedAt, clusterId, metadata)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static func insertArguments(
@@ -107,7 +109,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
             record.published, record.publishedAt, record.authors, record.language, record.keywords, record.entities,
             record.labels, record.duplicateOf, record.fields, record.source, record.originKind, record.location,
             record.ledgerKey, record.receivedAt, record.format, record.trace, record.contentHash, rawInputId,
-            committedAt, record.clusterId,
+            committedAt, record.clusterId, record.metadata,
         ]
     }
 
@@ -131,6 +133,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         article.labels = try decode([Label].self, labels, "labels")
         article.duplicateOf = duplicateOf
         article.clusterId = clusterId
+        article.metadata = try decode(ArticleMetadata.self, metadata, "metadata")
         article.trace = try decode([TraceEntry].self, trace, "trace")
         return article
     }

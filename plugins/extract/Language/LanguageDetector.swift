@@ -1,0 +1,3 @@
+import CCLD2
+import CStemmer
+
