@@ -30,6 +30,31 @@ struct SharedTokensTests {
         }
     }
 
+    @Test("a token buffer holds the tokenizer's words on every kind of byte run")
+    func branchFree() {
+        // Random runs over the bytes that matter: letters of both cases, digits, separators, the lead and
+        // continuation bytes of punctuation marks (E2 80 xx, E2 81 xx) and of other characters, and marks
+        // cut short at the end of the text.
+        let alphabet: [UInt8] = [0x41, 0x5A, 0x61, 0x7A, 0x30, 0x39, 0x20, 0x2C, 0x0A, 0xE2, 0x80, 0x81, 0x94, 0x9C, 0xC3, 0xA9, 0xD0]
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<2000 {
+            let length = round < 50 ? round : Int.random(in: 0...80, using: &rng)
+            var bytes = (0..<length).map { _ in alphabet.randomElement(using: &rng)! }
+            var expected: [(UInt64, Int, Int)] = []
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                Tokenizer.forEachWord(in: UnsafeBufferPointer(buffer)) { expected.append(($0, $1, $2)) }
+            }
+            let buffer = TokenBuffer(capacity: 1)
+            bytes.withUnsafeMutableBufferPointer { _ = buffer.append(UnsafeBufferPointer($0)) }
+            let got = (0..<buffer.count).map { (buffer.hashes[$0], Int(buffer.starts[$0]), Int(buffer.lengths[$0])) }
+            #expect(got.count == expected.count, "bytes \(bytes)")
+            guard got.count == expected.count else { return }
+            for (g, e) in zip(got, expected) {
+                #expect(g.0 == e.0 && g.1 == e.1 && g.2 == e.2, "bytes \(bytes)")
+            }
+        }
+    }
+
     @Test("features of title and text tokens equal those of \"title\\n\\ntext\"", arguments: [1, 2])
     func features(ngrams: Int) {
         let space = FeatureSpace(bucketBits: 12, ngrams: ngrams)

@@ -127,9 +127,12 @@ struct RuleMatcher: Sendable {
 ///
 /// - `exact`: first-word hash → the terms that start with that word (whole words and phrases, including
 ///   phrases whose last word is a prefix, `air strike*`).
-/// - `probe`: hash of the first ``RuleMatcher/prefixProbe`` bytes → the one-word prefix terms (`terror*`)
-///   starting with those bytes, shortest prefix first, so the word's hash is extended byte by byte and
-///   compared with each in turn.
+/// - `filter`: one bit per hash of a first word, 1/32 full: most words start no term and are turned away
+///   by this bit (a few KiB, always in L1 cache) before any probing of `exact`, whose slots are 1/4 full.
+/// - the one-word prefix terms (`terror*`) grouped by ``RuleMatcher/gateIndex(_:)`` of their first
+///   ``RuleMatcher/prefixProbe`` bytes, shortest prefix first, so the word's hash is extended byte by byte
+///   and compared with each in turn. A word's group is found by the rank of its bit in the gate bitmap:
+///   no hashing and no probing.
 ///
 /// `@unchecked Sendable`: raw memory written only in `init` and freed in `deinit`.
 private final class RuleIndex: @unchecked Sendable {
@@ -204,10 +207,16 @@ private final class RuleIndex: @unchecked Sendable {
     }
 
     private let exact: Table
-    private let probe: Table
+    private let filter: UnsafeMutablePointer<UInt64>
+    private let filterShift: UInt64
     private let hasPrefixes: Bool
     /// 32 Kibit over ``RuleMatcher/gateIndex(_:)`` of the prefix terms' first bytes.
     private let gate: UnsafeMutablePointer<UInt64>
+    /// Per 64-bit word of ``gate``: the set bits before it. A set bit's rank is its prefix group's index.
+    private let gateRank: UnsafeMutablePointer<Int32>
+    /// Per prefix group: its range of ``ids``.
+    private let groupBegin: UnsafeMutablePointer<Int32>
+    private let groupEnd: UnsafeMutablePointer<Int32>
     /// Entry ids, grouped by table slot.
     private let ids: UnsafeMutablePointer<Int32>
     /// Per entry: where its word hashes start in ``words``, how many, and its prefix length (0: exact).
@@ -218,13 +227,11 @@ private final class RuleIndex: @unchecked Sendable {
 
     init(_ patterns: [TermPattern]) {
         var exactGroups: [UInt64: [Int32]] = [:]
-        var probeGroups: [UInt64: [Int32]] = [:]
+        var prefixGroups: [Int: [Int32]] = [:]
         var exactOrder: [UInt64] = []
-        var probeOrder: [UInt64] = []
         for (i, pattern) in patterns.enumerated() {
             if pattern.words.count == 1 && pattern.prefixLength > 0 {
-                if probeGroups[pattern.prefixProbe] == nil { probeOrder.append(pattern.prefixProbe) }
-                probeGroups[pattern.prefixProbe, default: []].append(Int32(i))
+                prefixGroups[pattern.prefixGate, default: []].append(Int32(i))
             } else {
                 if exactGroups[pattern.words[0]] == nil { exactOrder.append(pattern.words[0]) }
                 exactGroups[pattern.words[0], default: []].append(Int32(i))
@@ -232,20 +239,37 @@ private final class RuleIndex: @unchecked Sendable {
         }
         var ids: [Int32] = []
         exact = Table(exactOrder.map { ($0, exactGroups[$0]!) }, ids: &ids)
-        // Shortest prefix first: the scan extends one running hash and stops at the first prefix longer
-        // than the word. Equal lengths keep taxonomy order (the entry index breaks ties).
-        probe = Table(
-            probeOrder.map { key in
-                let byLength = probeGroups[key]!.sorted {
-                    (patterns[Int($0)].prefixLength, $0) < (patterns[Int($1)].prefixLength, $1)
-                }
-                return (key, byLength)
-            }, ids: &ids)
-        hasPrefixes = !probeOrder.isEmpty
+        var filterBits: UInt64 = 9
+        while 1 << filterBits < exactOrder.count * 32 { filterBits += 1 }
+        filterShift = 64 - filterBits
+        filter = .allocate(capacity: (1 << Int(filterBits)) / 64)
+        filter.initialize(repeating: 0, count: (1 << Int(filterBits)) / 64)
+        for key in exactOrder {
+            let bit = RuleIndex.filterBit(key, filterShift)
+            filter[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        // Groups in gate order, so a group's index is the rank of its gate bit. Shortest prefix first: the
+        // scan extends one running hash and stops at the first prefix longer than the word. Equal lengths
+        // keep taxonomy order (the entry index breaks ties).
+        hasPrefixes = !prefixGroups.isEmpty
         gate = .allocate(capacity: 512)
         gate.initialize(repeating: 0, count: 512)
-        for pattern in patterns where pattern.words.count == 1 && pattern.prefixLength > 0 {
-            gate[pattern.prefixGate >> 6] |= 1 << UInt64(pattern.prefixGate & 63)
+        groupBegin = .allocate(capacity: max(1, prefixGroups.count))
+        groupEnd = .allocate(capacity: max(1, prefixGroups.count))
+        for (rank, key) in prefixGroups.keys.sorted().enumerated() {
+            gate[key >> 6] |= 1 << UInt64(key & 63)
+            let byLength = prefixGroups[key]!.sorted {
+                (patterns[Int($0)].prefixLength, $0) < (patterns[Int($1)].prefixLength, $1)
+            }
+            groupBegin[rank] = Int32(ids.count)
+            ids += byLength
+            groupEnd[rank] = Int32(ids.count)
+        }
+        gateRank = .allocate(capacity: 512)
+        var before: Int32 = 0
+        for w in 0..<512 {
+            gateRank[w] = before
+            before += Int32(gate[w].nonzeroBitCount)
         }
         self.ids = .allocate(capacity: max(1, ids.count))
         self.ids.initialize(from: ids, count: ids.count)
@@ -270,14 +294,23 @@ private final class RuleIndex: @unchecked Sendable {
     deinit {
         exact.slots.deallocate()
         exact.tags.deallocate()
-        probe.slots.deallocate()
-        probe.tags.deallocate()
+        filter.deallocate()
         gate.deallocate()
+        gateRank.deallocate()
+        groupBegin.deallocate()
+        groupEnd.deallocate()
         ids.deallocate()
         wordStart.deallocate()
         wordCount.deallocate()
         prefixLength.deallocate()
         words.deallocate()
+    }
+
+    /// The ``filter`` bit of a first word's hash: high bits of another multiplier than ``Table/slot(_:_:)``'s,
+    /// so a word that shares a slot with a term rarely also shares its bit.
+    @inline(__always)
+    static func filterBit(_ key: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0xd6e8_feb8_6659_fd93) >> shift)
     }
 
     /// Adds `times` to `counts[entry]` for every term occurrence among the words `first..<tokens.count`,
@@ -292,7 +325,11 @@ private final class RuleIndex: @unchecked Sendable {
         let lengths = tokens.lengths
         let end = tokens.count
         let exact = exact
-        let probe = probe
+        let filter = filter
+        let filterShift = filterShift
+        let gateRank = gateRank
+        let groupBegin = groupBegin
+        let groupEnd = groupEnd
         let ids = ids
         let wordStart = wordStart
         let wordCount = wordCount
@@ -303,7 +340,8 @@ private final class RuleIndex: @unchecked Sendable {
         var i = first
         while i < end {
             let hash = hashes[i]
-            let found = exact.find(hash)
+            let bit = RuleIndex.filterBit(hash, filterShift)
+            let found = filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 ? (begin: 0, end: 0) : exact.find(hash)
             var c = found.begin
             while c < found.end {
                 let e = Int(ids[c])
@@ -335,27 +373,29 @@ private final class RuleIndex: @unchecked Sendable {
             }
             let length = Int(lengths[i])
             let s = base + Int(starts[i])
-            if hasPrefixes && length >= RuleMatcher.prefixProbe
-                && gate[RuleMatcher.gateIndex(s) >> 6] & (1 << UInt64(RuleMatcher.gateIndex(s) & 63)) != 0
-            {
-                var h = Tokenizer.fnvOffset
-                var k = 0
-                while k < RuleMatcher.prefixProbe {
-                    h = (h ^ UInt64(Tokenizer.lowercased(s[k]))) &* Tokenizer.fnvPrime
-                    k += 1
-                }
-                let candidates = probe.find(h)
-                var c = candidates.begin
-                while c < candidates.end {
-                    let e = Int(ids[c])
-                    c &+= 1
-                    let target = Int(prefixLength[e])
-                    if target > length { break }
-                    while k < target {
-                        h = (h ^ UInt64(Tokenizer.lowercased(s[k]))) &* Tokenizer.fnvPrime
-                        k += 1
+            if hasPrefixes && length >= RuleMatcher.prefixProbe {
+                let g = RuleMatcher.gateIndex(s)
+                let gateWord = gate[g >> 6]
+                let gateBit: UInt64 = 1 << UInt64(g & 63)
+                if gateWord & gateBit != 0 {
+                    let group = Int(gateRank[g >> 6]) + (gateWord & (gateBit &- 1)).nonzeroBitCount
+                    var h = Tokenizer.fnvOffset
+                    var k = 0
+                    var c = Int(groupBegin[group])
+                    let candidatesEnd = Int(groupEnd[group])
+                    while c < candidatesEnd {
+                        let e = Int(ids[c])
+                        c &+= 1
+                        let target = Int(prefixLength[e])
+                        if target > length { break }
+                        while k < target {
+                            h = (h ^ UInt64(Tokenizer.lowercased(s[k]))) &* Tokenizer.fnvPrime
+                            k += 1
+                        }
+                        // The gate index is case-blind and lossy (digits share bits with letters): the
+                        // prefix's full hash decides.
+                        if h == words[Int(wordStart[e])] { counts[e] += times }
                     }
-                    if h == words[Int(wordStart[e])] { counts[e] += times }
                 }
             }
             i += 1

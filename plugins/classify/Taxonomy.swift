@@ -167,8 +167,6 @@ struct TermPattern: Sendable {
     var words: [UInt64]
     /// The byte length of the last word's prefix when the term ends in `*`; 0 for an exact last word.
     var prefixLength: Int
-    /// The hash of the first ``RuleMatcher/prefixProbe`` bytes of the last word, for prefix terms.
-    var prefixProbe: UInt64 = 0
     /// ``RuleMatcher/gateIndex(_:)`` of the last word's first bytes, for prefix terms.
     var prefixGate: Int = 0
 
@@ -178,7 +176,6 @@ struct TermPattern: Sendable {
         var body = Array((isPrefix ? String(text.dropLast()) : text).utf8)
         var words: [UInt64] = []
         var lastLength = 0
-        var probe: UInt64 = 0
         var gate = 0
         body.withUnsafeMutableBufferPointer { buffer in
             let bytes = UnsafeBufferPointer(buffer)
@@ -186,15 +183,10 @@ struct TermPattern: Sendable {
                 words.append(hash)
                 lastLength = length
                 if length >= RuleMatcher.prefixProbe { gate = RuleMatcher.gateIndex(bytes.baseAddress! + start) }
-                probe = Tokenizer.fnvOffset
-                for k in 0..<min(length, RuleMatcher.prefixProbe) {
-                    probe = (probe ^ UInt64(Tokenizer.lowercased(bytes[start + k]))) &* Tokenizer.fnvPrime
-                }
             }
         }
         self.words = words
         prefixLength = isPrefix ? lastLength : 0
-        prefixProbe = isPrefix ? probe : 0
         prefixGate = isPrefix ? gate : 0
     }
 

@@ -26,14 +26,19 @@ public final class TextModel: @unchecked Sendable {
     public let documents: Int
     public let trainedAt: String
     let space: FeatureSpace
-    /// Floats per bucket in ``table``: the IDF, one weight per label, padding to a multiple of 8 so that a
-    /// row never straddles two cache lines (prediction is bound by fetching one row per n-gram).
+    /// Floats per row of ``table``: the IDF, one weight per label, padding to a multiple of 8 so that a row
+    /// never straddles two cache lines (prediction is bound by fetching one row per n-gram).
     let rowStride: Int
-    /// Per bucket, ``rowStride`` floats: the IDF (0 for a bucket never seen in training), then the label weights.
+    /// One row of ``rowStride`` floats per bucket seen in training, in bucket order: the IDF, then the label
+    /// weights. Only seen buckets have a row (a model keeps some 15,000 of 2^18 buckets), so the table is
+    /// about 500 KB instead of 8 MB and the rows a text needs come from the L2 cache, not from memory.
     private let table: UnsafeMutablePointer<Float>
     /// One bit per bucket seen in training: most n-grams of a new text that were never seen are skipped
-    /// from this small bitmap (32 KiB for 2^18 buckets) without touching the large table.
+    /// from this small bitmap (32 KiB for 2^18 buckets) without touching the table.
     private let seen: [UInt64]
+    /// Per 64-bit word of ``seen``: how many buckets before it were seen. A seen bucket's row is
+    /// `rank[word] + popcount(bits of its word below it)`.
+    private let rank: [UInt32]
     let bias: [Float]
 
     /// `rows(bucket)` gives the IDF followed by one weight per label, for each bucket.
@@ -51,23 +56,49 @@ public final class TextModel: @unchecked Sendable {
         self.bias = bias
         let rowStride = (labels.count + 1 + 7) / 8 * 8
         self.rowStride = rowStride
-        let count = space.buckets * rowStride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
-        let table = raw.bindMemory(to: Float.self, capacity: count)
-        table.initialize(repeating: 0, count: count)
+        // Rows arrive in any order: collect them, then lay them out in bucket order.
+        var rows: [Int: [Float]] = [:]
         var seen = [UInt64](repeating: 0, count: (space.buckets + 63) / 64)
         fill { bucket, values in
             precondition(values.count == labels.count + 1 && bucket < space.buckets)
             guard values[0] > 0 else { return }
-            for (i, v) in values.enumerated() { table[bucket * rowStride + i] = v }
+            rows[bucket] = values
             seen[bucket >> 6] |= 1 << UInt64(bucket & 63)
+        }
+        var rank = [UInt32](repeating: 0, count: seen.count)
+        var total: UInt32 = 0
+        for (i, word) in seen.enumerated() {
+            rank[i] = total
+            total += UInt32(word.nonzeroBitCount)
+        }
+        let count = max(1, Int(total)) * rowStride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
+        let table = raw.bindMemory(to: Float.self, capacity: count)
+        table.initialize(repeating: 0, count: count)
+        for (bucket, values) in rows {
+            let row = Self.rowIndex(bucket, seen: seen, rank: rank)
+            for (i, v) in values.enumerated() { table[row * rowStride + i] = v }
         }
         self.table = table
         self.seen = seen
+        self.rank = rank
     }
 
     deinit {
         UnsafeMutableRawPointer(table).deallocate()
+    }
+
+    /// The row of a seen bucket.
+    @inline(__always)
+    private static func rowIndex(_ bucket: Int, seen: UnsafePointer<UInt64>, rank: UnsafePointer<UInt32>) -> Int {
+        let below = seen[bucket >> 6] & ((1 << UInt64(bucket & 63)) &- 1)
+        return Int(rank[bucket >> 6]) + below.nonzeroBitCount
+    }
+
+    private static func rowIndex(_ bucket: Int, seen: [UInt64], rank: [UInt32]) -> Int {
+        seen.withUnsafeBufferPointer { s in
+            rank.withUnsafeBufferPointer { r in rowIndex(bucket, seen: s.baseAddress!, rank: r.baseAddress!) }
+        }
     }
 
     /// The buckets seen in training, ascending.
@@ -77,7 +108,11 @@ public final class TextModel: @unchecked Sendable {
 
     /// The IDF and the label weights of `bucket`.
     func row(_ bucket: Int) -> [Float] {
-        Array(UnsafeBufferPointer(start: table + bucket * rowStride, count: labels.count + 1))
+        guard seen[bucket >> 6] & (1 << UInt64(bucket & 63)) != 0 else {
+            return [Float](repeating: 0, count: labels.count + 1)
+        }
+        let row = Self.rowIndex(bucket, seen: seen, rank: rank)
+        return Array(UnsafeBufferPointer(start: table + row * rowStride, count: labels.count + 1))
     }
 
     /// The raw linear scores (margins, or log-probabilities for naive Bayes) of `text`, one per label.
@@ -102,14 +137,35 @@ public final class TextModel: @unchecked Sendable {
         let table = table
         var norm2: Float = 0
         seen.withUnsafeBufferPointer { seen in
-            scores.withUnsafeMutableBufferPointer { scores in
-                for l in 0..<labelCount { scores[l] = 0 }
-                counter.forEach { bucket, count in
-                    guard seen[bucket >> 6] & (1 << UInt64(bucket & 63)) != 0 else { return }
-                    let row = table + bucket * rowStride
-                    let x = sublinearTF(count) * row[0]
-                    norm2 += x * x
-                    for l in 0..<labelCount { scores[l] += x * row[1 + l] }
+            rank.withUnsafeBufferPointer { rank in
+                scores.withUnsafeMutableBufferPointer { scores in
+                    let seen = seen.baseAddress!
+                    let rank = rank.baseAddress!
+                    if rowStride == 8 {
+                        // Up to 7 labels (the usual case): the IDF and the weights are one 8-float row, summed
+                        // in a register. Summing into `scores` in memory would chain every feature's additions
+                        // through a store and a load.
+                        var sums = SIMD8<Float>()
+                        let rows = UnsafeRawPointer(table)
+                        counter.forEach { bucket, count in
+                            guard seen[bucket >> 6] & (1 << UInt64(bucket & 63)) != 0 else { return }
+                            let row = rows.load(
+                                fromByteOffset: Self.rowIndex(bucket, seen: seen, rank: rank) * 32, as: SIMD8<Float>.self)
+                            let x = sublinearTF(count) * row[0]
+                            norm2 += x * x
+                            sums += SIMD8(repeating: x) * row
+                        }
+                        for l in 0..<labelCount { scores[l] = sums[1 + l] }
+                    } else {
+                        for l in 0..<labelCount { scores[l] = 0 }
+                        counter.forEach { bucket, count in
+                            guard seen[bucket >> 6] & (1 << UInt64(bucket & 63)) != 0 else { return }
+                            let row = table + Self.rowIndex(bucket, seen: seen, rank: rank) * rowStride
+                            let x = sublinearTF(count) * row[0]
+                            norm2 += x * x
+                            for l in 0..<labelCount { scores[l] += x * row[1 + l] }
+                        }
+                    }
                 }
             }
         }
