@@ -5,7 +5,12 @@ APT_PACKAGES := libsqlite3-dev zlib1g-dev libxml2-dev libcurl4-openssl-dev libcl
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run test bench eval-feeds eval-dedupe eval-clean eval-classify clean
+# Where `make install` puts things; DESTDIR prefixes every path (packaging, tests).
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+
+.PHONY: deps build release run test test-install install uninstall bench eval-feeds eval-dedupe eval-clean eval-classify clean
 
 # Installs the missing -dev packages (asks apt only when one is missing).
 deps:
@@ -30,6 +35,24 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-install
+
+# `make install DESTDIR=<temp>` on a release build, then the installed binaries run with no Swift toolchain
+# on their library path, and `make uninstall` removes what was installed and keeps the config.
+test-install: deps
+	sh scripts/test_install.sh
+
+# Release binaries (the Swift runtime linked in: they run on a host without the toolchain), the systemd
+# unit with its sysusers.d and tmpfiles.d entries, the config (never over an existing one), the plugin
+# examples and the built-in stages' documentation, shell completions and man pages. Every installed path
+# is listed in $(PREFIX)/share/ingestd/installed-files, which `make uninstall` reads.
+install: release
+	sh scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONFDIR)"
+
+# Removes what `make install` installed; the config in $(SYSCONFDIR)/ingestd and the data in
+# /var/lib/ingestd stay.
+uninstall:
+	sh scripts/uninstall.sh "$(DESTDIR)" "$(PREFIX)"
 
 # Benchmarks on a release build; results go to BENCHMARKS.md by hand, with the machine.
 bench: release
@@ -39,6 +62,7 @@ bench: release
 	python3 scripts/bench_dedupe.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_clean.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_classify.py --ingestctl .build/release/ingestctl
+	python3 scripts/bench_plugins.py --ingestctl .build/release/ingestctl
 
 # Feed parser agreement with feed-rs and gofeed on ../shared/evalsets (skipped when absent).
 eval-feeds: build
