@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IngestCore
 import IngestDaemon
+import IngestPlugins
 import IngestStore
 
 struct Status: ParsableCommand {
@@ -50,6 +51,10 @@ struct Status: ParsableCommand {
             })
         print("\nSTAGES")
         printTable(["STAGE", "PROCESSED", "DROPPED", "FAILED"], r.stages.map { ["\($0.name)", "\($0.processed)", "\($0.dropped)", "\($0.failed)"] })
+        if let plugins = r.plugins, !plugins.isEmpty {
+            print("\nPLUGINS")
+            printPlugins(plugins)
+        }
         printQueues(r.queues)
     }
 }

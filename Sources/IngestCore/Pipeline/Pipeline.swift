@@ -12,22 +12,24 @@ public struct Pipeline: Sendable {
     }
 
     /// The stage names, in order.
-    public var names: [String] { stages.map { type(of: $0).name } }
+    public var names: [String] { stages.map(\.name) }
 
     /// Runs `article` through every stage, stopping at the first drop or failure.
     public func run(_ article: Article, logger: Logger) async -> PipelineResult {
         var current = article
         let clock = ContinuousClock()
         for stage in stages {
-            let name = type(of: stage).name
+            let name = stage.name
             let start = clock.now
             do {
                 let outcome = try await stage.process(current, logger: logger)
                 let micros = Self.micros(clock.now - start)
                 switch outcome {
                 case .continue(var next):
+                    // One entry the stage appended is its note (see `StageOutcome.continue`).
+                    let note = next.trace.count == current.trace.count + 1 ? next.trace.last?.detail : nil
                     next.trace = current.trace
-                    next.trace.append(TraceEntry(stage: name, outcome: .continue, micros: micros))
+                    next.trace.append(TraceEntry(stage: name, outcome: .continue, micros: micros, detail: note))
                     current = next
                 case .drop(let reason):
                     current.trace.append(TraceEntry(stage: name, outcome: .drop, micros: micros, detail: reason))

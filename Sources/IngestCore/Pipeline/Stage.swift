@@ -12,6 +12,9 @@ public protocol Stage: Sendable {
     associatedtype Configuration: StageConfiguration
     /// The name the pipeline list and the config section use (a lowercase verb).
     static var name: String { get }
+    /// This stage's name in the pipeline and the trace: ``name`` for built-in stages; an exec plugin's
+    /// stage, one type for every plugin, answers with its plugin's name.
+    var name: String { get }
     init(configuration: Configuration, context: StageContext) throws
     /// Continue with the article (changed or not) or drop it with a reason; throw ``StageError`` to fail it.
     func process(_ article: Article, logger: Logger) async throws -> StageOutcome
@@ -22,6 +25,7 @@ public protocol Stage: Sendable {
 }
 
 extension Stage {
+    public var name: String { Self.name }
     public func finished(_ article: Article, committed: Bool) async {}
 }
 
@@ -41,7 +45,9 @@ public protocol StageConfiguration: Sendable {
 
 /// What a stage decided about an article.
 public enum StageOutcome: Sendable {
-    /// Go on to the next stage with this (possibly changed) article.
+    /// Go on to the next stage with this (possibly changed) article. A stage that lets an article through
+    /// with something to say (an exec plugin that failed under `on_error = "skip"`) appends one
+    /// ``TraceEntry`` to the article's trace: the pipeline keeps its `detail` in the stage's entry.
     case `continue`(Article)
     /// Stop here on purpose: a duplicate, an empty page, a rule. Recorded, never enqueued.
     case drop(reason: String)

@@ -1,7 +1,9 @@
 import Foundation
 public import IngestCore
+public import IngestPlugins
 public import IngestSources
 import IngestStages
+public import Logging
 
 /// A complete, validated configuration: every section read by its owner.
 public struct IngestConfiguration: Sendable {
@@ -16,6 +18,8 @@ public struct IngestConfiguration: Sendable {
     public var feedFetch: FeedFetchConfiguration
     /// `[[routes]]`: which queue an article goes to.
     public var router: Router
+    /// `[plugins]`: where exec plugins are found.
+    public var plugins: PluginsConfiguration
     /// Where it came from: file paths, or "embedded defaults".
     public var origin: String
     /// The `[stages]` table as read, to build the pipeline again with what only the daemon has (the store).
@@ -86,6 +90,7 @@ public enum ConfigLoader {
         let queue = QueueConfiguration(from: root.section("queue"))
         let pipelineConfig = PipelineConfiguration(from: root.section("pipeline"), defaultStages: builtInStages.names)
 
+        let plugins = PluginsConfiguration(from: root.section("plugins"), resolve: daemon.resolve)
         let feedFetch = FeedFetchConfiguration(from: root.section("feeds"))
         let router = Router(routes: root.sections("routes").map(Route.init(from:)))
         var folders: [FolderSource.Configuration] = []
@@ -126,27 +131,42 @@ public enum ConfigLoader {
             urls[feed.url] = feed.name
         }
 
-        let context = StageContext(stateDirectory: daemon.stateDirectory)
-        let pipeline = builtInStages.buildPipeline(pipelineConfig, stagesSection: root.section("stages"), context: context)
         var stagesValues: [String: ConfigValue] = [:]
         if case .table(let table)? = values["stages"] { stagesValues = table }
+        let context = StageContext(stateDirectory: daemon.stateDirectory)
+        // Plugins are found and their manifests checked here, but nothing is started: a plugin stage starts
+        // its process on its first article, or when the daemon starts its host.
+        let host = PluginHost(
+            configuration: plugins, reserved: Set(builtInStages.names), stagesValues: stagesValues,
+            logger: Logger(label: "ingestd.plugins"))
+        let pipeline = builtInStages.buildPipeline(
+            pipelineConfig, stagesSection: root.section("stages"), context: context, provider: host)
         root.finish()
         guard problems.items.isEmpty else { throw ConfigurationError(problems: problems.items) }
         let configuration = IngestConfiguration(
             daemon: daemon, store: store, queue: queue, pipeline: pipelineConfig, folders: folders, feeds: feeds,
-            feedFetch: feedFetch, router: router, origin: origin, stagesValues: stagesValues)
+            feedFetch: feedFetch, router: router, plugins: plugins, origin: origin, stagesValues: stagesValues)
         return (configuration, pipeline)
     }
 
-    /// The configured pipeline, built again with the store's dedupe index: what the daemon runs. The
-    /// configuration was validated by ``load(path:)``, so problems here mean a stage failed to start.
+    /// The host for the configuration's exec plugins: the catalog of its plugin folders, nothing started.
+    public static func pluginHost(for configuration: IngestConfiguration, logger: Logger) -> PluginHost {
+        PluginHost(
+            configuration: configuration.plugins, reserved: Set(builtInStages.names),
+            stagesValues: configuration.stagesValues, logger: logger)
+    }
+
+    /// The configured pipeline, built again with the store's dedupe index and the daemon's plugin host: what
+    /// the daemon runs. The configuration was validated by ``load(path:)``, so problems here mean a stage
+    /// failed to start (or a plugin's manifest changed since).
     public static func pipeline(
-        for configuration: IngestConfiguration, duplicateIndex: any DuplicateIndex
+        for configuration: IngestConfiguration, duplicateIndex: any DuplicateIndex, plugins: PluginHost
     ) throws(ConfigurationError) -> Pipeline {
         let problems = ConfigProblems()
         let stages = ConfigSection(path: "stages", values: configuration.stagesValues, problems: problems)
         let context = StageContext(stateDirectory: configuration.daemon.stateDirectory, duplicateIndex: duplicateIndex)
-        let pipeline = builtInStages.buildPipeline(configuration.pipeline, stagesSection: stages, context: context)
+        let pipeline = builtInStages.buildPipeline(
+            configuration.pipeline, stagesSection: stages, context: context, provider: plugins)
         guard problems.items.isEmpty else { throw ConfigurationError(problems: problems.items) }
         return pipeline
     }

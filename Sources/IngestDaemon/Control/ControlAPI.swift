@@ -1,5 +1,6 @@
 public import Foundation
 public import IngestCore
+public import IngestPlugins
 public import IngestStore
 
 /// The control API's version, sent as the `Ingestd-Api` header on every response. `ingestctl` refuses to
@@ -40,6 +41,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var enqueuedSinceStart: Int
     public var droppedSinceStart: Int
     public var lastStoreError: String?
+    /// The exec plugins in the pipeline (`GET /v1/plugins` has the same); absent from older daemons.
+    public var plugins: [PluginStatus]?
 }
 
 /// `POST /v1/queue/claim`.

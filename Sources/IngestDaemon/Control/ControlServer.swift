@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import IngestCore
+import IngestPlugins
 import IngestSources
 import IngestStore
 import Logging
@@ -15,11 +16,11 @@ final class ControlServer: Service {
 
     init(
         path: String, store: any ArticleStore, feeds: FeedPoller?, status: @escaping @Sendable () -> StatusReport,
-        logger: Logger
+        plugins: @escaping @Sendable () -> [PluginStatus] = { [] }, logger: Logger
     ) {
         self.path = path
         self.logger = logger
-        routes = ControlRoutes(store: store, feeds: feeds, status: status)
+        routes = ControlRoutes(store: store, feeds: feeds, status: status, plugins: plugins)
     }
 
     /// Refuses to start when another daemon answers on the socket; removes a stale socket file.
@@ -51,6 +52,7 @@ struct ControlRoutes: Sendable {
     let store: any ArticleStore
     let feeds: FeedPoller?
     let status: @Sendable () -> StatusReport
+    let plugins: @Sendable () -> [PluginStatus]
 
     func answer(_ request: UnixHTTPServer.Request) async -> UnixHTTPServer.Response {
         let segments = request.path.split(separator: "/").map(String.init)
@@ -59,6 +61,8 @@ struct ControlRoutes: Sendable {
             return json(["version": ControlAPI.ingestdVersion, "api": ControlAPI.version])
         case ("GET", ["v1", "status"]):
             return json(status())
+        case ("GET", ["v1", "plugins"]):
+            return json(plugins())
         case ("GET", ["v1", "queue", "stats"]):
             return handle { try store.queueStats() }
         case ("GET", ["v1", "queue", "peek"]):

@@ -1,5 +1,6 @@
 import Foundation
 public import IngestCore
+import IngestPlugins
 import IngestSources
 import IngestStore
 public import Logging
@@ -32,8 +33,10 @@ public final class Daemon: Sendable {
         } catch {
             throw DaemonError.store(error.description)
         }
-        // Built again now that the store is open: dedupe compares with the fingerprints it keeps.
-        let pipeline = try ConfigLoader.pipeline(for: configuration, duplicateIndex: store)
+        // Built again now that the store is open: dedupe compares with the fingerprints it keeps. The exec
+        // plugins get the daemon's host, which starts them before any article comes and stops them last.
+        let plugins = ConfigLoader.pluginHost(for: configuration, logger: logger)
+        let pipeline = try ConfigLoader.pipeline(for: configuration, duplicateIndex: store, plugins: plugins)
         let runner = PipelineRunner(
             pipeline: pipeline, store: store, storeConfiguration: configuration.store,
             workers: configuration.daemon.workers, router: configuration.router, logger: logger)
@@ -53,25 +56,36 @@ public final class Daemon: Sendable {
                 sources: folders.map { $0.status() } + feeds.statuses(),
                 stages: snapshot.stages, queues: (try? store.queueStats()) ?? [],
                 articlesLastMinute: snapshot.articlesLastMinute, enqueuedSinceStart: snapshot.enqueued,
-                droppedSinceStart: snapshot.dropped, lastStoreError: snapshot.lastStoreError)
+                droppedSinceStart: snapshot.dropped, lastStoreError: snapshot.lastStoreError,
+                plugins: plugins.statuses())
         }
-        let control = ControlServer(path: socketPath, store: store, feeds: feeds, status: status, logger: logger)
+        let control = ControlServer(
+            path: socketPath, store: store, feeds: feeds, status: status, plugins: { plugins.statuses() }, logger: logger)
         let heartbeat = Heartbeat(notifier: notifier, status: status, logger: logger)
 
-        // Started in this order, stopped in reverse: sources first, the pipeline last.
+        // Started in this order, stopped in reverse: sources first, the pipeline, then the plugins it used.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: runner), .init(service: control), .init(service: heartbeat),
+            .init(service: PluginService(host: plugins)), .init(service: runner), .init(service: control),
+            .init(service: heartbeat),
         ]
         services += folders.map { .init(service: $0) }
         services.append(.init(service: feeds))
-        services.append(.init(service: ReloadOnHangup(pipeline: pipeline, feeds: feeds, notifier: notifier, logger: logger)))
+        services.append(.init(service: ReloadOnHangup(pipeline: pipeline, feeds: feeds, plugins: plugins, notifier: notifier, logger: logger)))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
             "ingestd started",
             metadata: ["config": "\(configuration.origin)", "database": "\(configuration.store.path)",
                        "socket": "\(socketPath)", "pipeline": "\(pipeline.names)"])
-        try await group.run()
+        plugins.start()
+        do {
+            try await group.run()
+        } catch {
+            // Whatever failed, no plugin outlives the daemon.
+            await plugins.stop()
+            throw error
+        }
+        await plugins.stop()
         notifier.notify("STATUS=stopped")
         logger.info("ingestd stopped")
     }
@@ -90,6 +104,19 @@ public final class Daemon: Sendable {
         return FeedPoller(
             configuration: .init(feeds: configuration.feeds, fetch: configuration.feedFetch),
             fetcher: HTTPFetcher(configuration: fetch), registry: store, ledger: store, sink: sink, logger: logger)
+    }
+}
+
+/// Keeps the exec plugins running while the daemon runs and stops them at the end of the shutdown: it is
+/// the first service, so the last stopped, once the pipeline has finished what it had.
+struct PluginService: Service {
+    let host: PluginHost
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while true { try await Task.sleep(for: .seconds(86_400)) }
+        }
+        await host.stop()
     }
 }
 

@@ -1,13 +1,14 @@
 import Foundation
 import Glibc
 import IngestCore
+import IngestPlugins
 import IngestSources
 import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// SIGHUP: stages read their files again (a classify model, rules) and the feeds added or removed with
-/// `ingestctl` are picked up, with systemd told `RELOADING=1` before and `READY=1` after. A file that fails
+/// SIGHUP: stages read their files again (a classify model, rules), exec plugins that failed or whose
+/// files changed are restarted, and the feeds added or removed with `ingestctl` are picked up, with systemd told `RELOADING=1` before and `READY=1` after. A file that fails
 /// to load is logged and the stage keeps what it had.
 ///
 /// Re-reading the whole config (added or removed folders and config feeds, other stages) is not done yet:
@@ -15,6 +16,7 @@ import UnixSignals
 struct ReloadOnHangup: Service {
     let pipeline: Pipeline
     let feeds: FeedPoller
+    let plugins: PluginHost
     let notifier: SystemdNotifier
     let logger: Logger
 
@@ -31,7 +33,7 @@ struct ReloadOnHangup: Service {
         notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicros())")
         logger.info("reloading on SIGHUP")
         for case let stage as any ReloadableStage in pipeline.stages {
-            let name = type(of: stage).name
+            let name = stage.name
             do {
                 let summary = try stage.reload()
                 logger.info("stage reloaded", metadata: ["stage": "\(name)", "loaded": "\(summary)"])
@@ -39,6 +41,7 @@ struct ReloadOnHangup: Service {
                 logger.error("stage reload failed; it keeps what it had", metadata: ["stage": "\(name)", "error": "\(error)"])
             }
         }
+        plugins.reload()
         feeds.reload()
         notifier.notify("READY=1")
     }
