@@ -1,0 +1,238 @@
+/// A word of a text, as the keyword extractor sees it.
+struct WordToken {
+    /// Bytes `start..<end` of ``TextTokens/bytes``.
+    var start: Int32
+    var end: Int32
+    /// Sentence number, from 0 (the title, when there is one, is sentence 0).
+    var sentence: Int32
+    /// Words with the same segment have only spaces between them: a key phrase never crosses
+    /// punctuation, a number or a sentence end.
+    var segment: Int32
+    /// The first word of its sentence: a capital there says nothing about the word.
+    var sentenceInitial: Bool
+    /// Holds a digit: never part of a key phrase.
+    var isNumber: Bool
+    var firstUpper: Bool
+    /// Two or more letters, all capitals (an acronym: "BBC", "FSB").
+    var allUpper: Bool
+    /// Only ASCII bytes: lowercased without the Unicode tables.
+    var isASCII: Bool
+    /// 64-bit FNV-1a of the word's bytes (never 0), computed while reading it.
+    var hash: UInt64
+}
+
+/// A text split into words, sentences and phrase segments.
+///
+/// - A word is a run of letters, marks and digits; a hyphen between letters ("Jean-Pierre") and a point or
+///   comma between digits ("1,400", "3.5") stay inside it. Apostrophes split ("Hewitt's" → "Hewitt", "s").
+/// - A sentence ends at `.`, `!`, `?`, `…` or a line break, except a point after one letter or a short
+///   capitalised abbreviation ("U.S.", "Mr.", "Dr."), or before a lowercase word ("e.g. the").
+/// - Any other character that is not a space starts a new phrase segment.
+///
+/// Works on the UTF-8 bytes, with ASCII decided by byte tests and only other characters looked up in the
+/// Unicode tables: this runs over every byte of every article. Chinese or Japanese text (no spaces) comes
+/// out as long "words", which the extractor skips.
+struct TextTokens {
+    private(set) var bytes: [UInt8] = []
+    private(set) var tokens: [WordToken] = []
+    private(set) var sentenceCount = 0
+
+    private var sentence: Int32 = 0
+    private var segment: Int32 = 0
+    private var sentenceHasWords = false
+    private var segmentHasWords = false
+
+    /// Reads the title and the first `maxBytes` bytes of the text (cut back to a character boundary).
+    init(title: String?, text: String, maxBytes: Int = .max) {
+        let take = min(text.utf8.count, max(maxBytes, 0))
+        if let title, !title.isEmpty {
+            bytes.reserveCapacity(title.utf8.count + take + 1)
+            bytes.append(contentsOf: title.utf8)
+            bytes.append(0x0A)  // the title is a sentence of its own
+        }
+        let start = bytes.count
+        bytes.append(contentsOf: text.utf8.prefix(take))
+        if take < text.utf8.count {
+            // Drop a character the cut split: trailing continuation bytes and the byte that leads them.
+            var end = bytes.count
+            while end > start && bytes[end - 1] & 0xC0 == 0x80 { end -= 1 }
+            if end > start && bytes[end - 1] >= 0xC0 { end -= 1 }
+            bytes.removeSubrange(end...)
+        }
+        tokens.reserveCapacity(bytes.count / 5)
+        scan()
+        sentenceCount = Int(sentence) + (sentenceHasWords ? 1 : 0)
+    }
+
+    /// The word's text as written.
+    func text(of token: WordToken) -> String {
+        String(decoding: bytes[Int(token.start)..<Int(token.end)], as: UTF8.self)
+    }
+
+    /// 64-bit FNV-1a of the bytes `start..<end`, never 0 (0 marks an empty slot in ``IntTable``).
+    private func hash(_ start: Int, _ end: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in start..<end { h = (h ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01b3 }
+        return h == 0 ? 1 : h
+    }
+
+    private mutating func endSegment() {
+        if segmentHasWords { segment += 1 }
+        segmentHasWords = false
+    }
+
+    private mutating func endSentence() {
+        endSegment()
+        if sentenceHasWords { sentence += 1 }
+        sentenceHasWords = false
+    }
+
+    private mutating func scan() {
+        let count = bytes.count
+        var i = 0
+        while i < count {
+            let b = bytes[i]
+            if b < 0x80 {
+                if Self.isASCIIWord(b) {
+                    i = readWord(from: i)
+                    continue
+                }
+                switch b {
+                case 0x20, 0x09, 0x0D: break
+                case 0x0A, 0x21, 0x3F: endSentence()  // \n ! ?
+                case 0x2E:  // .
+                    if endsSentence(pointAt: i) { endSentence() } else { endSegment() }
+                default: endSegment()
+                }
+                i += 1
+                continue
+            }
+            let (scalar, length) = decode(at: i)
+            if Self.isWordScalar(scalar) {
+                i = readWord(from: i)
+                continue
+            }
+            switch scalar.value {
+            case 0xA0, 0x2000...0x200B, 0x202F, 0x3000: break  // spaces
+            case 0x2026, 0x3002, 0xFF01, 0xFF1F: endSentence()  // … 。！？
+            default: endSegment()
+            }
+            i += length
+        }
+    }
+
+    /// Reads the word starting at `start`, appends it, and returns the index after it.
+    private mutating func readWord(from start: Int) -> Int {
+        let count = bytes.count
+        var i = start
+        var hasDigit = false
+        var letters = 0
+        var allUpper = true
+        var firstUpper = false
+        var isASCII = true
+        var previousDigit = false
+        while i < count {
+            let b = bytes[i]
+            var scalar = Unicode.Scalar(b)
+            var length = 1
+            if b >= 0x80 {
+                (scalar, length) = decode(at: i)
+                isASCII = false
+            }
+            if b < 0x80 ? Self.isASCIIWord(b) : Self.isWordScalar(scalar) {
+                let digit = b < 0x80 ? b &- 48 < 10 : scalar.properties.numericType == .decimal
+                if digit {
+                    hasDigit = true
+                } else {
+                    let upper = b < 0x80 ? b &- 65 < 26 : scalar.properties.isUppercase
+                    if i == start { firstUpper = upper }
+                    letters += 1
+                    if allUpper && !upper { allUpper = false }
+                }
+                previousDigit = digit
+                i += length
+                continue
+            }
+            // A joiner stays inside the word when a word character follows (and, for digits, precedes).
+            let next = i + length
+            if next < count {
+                let v = scalar.value
+                if v == 0x2D || v == 0x2010 || v == 0x2011 {  // hyphens
+                    let following = bytes[next]
+                    if following < 0x80 ? Self.isASCIIWord(following) : Self.isWordScalar(decode(at: next).0) {
+                        i = next
+                        continue
+                    }
+                } else if (v == 0x2E || v == 0x2C) && previousDigit && bytes[next] &- 48 < 10 {
+                    i = next
+                    continue
+                }
+            }
+            break
+        }
+        tokens.append(
+            WordToken(
+                start: Int32(start), end: Int32(i), sentence: sentence, segment: segment,
+                sentenceInitial: !sentenceHasWords, isNumber: hasDigit, firstUpper: firstUpper,
+                allUpper: letters >= 2 && allUpper, isASCII: isASCII, hash: hash(start, i)))
+        sentenceHasWords = true
+        segmentHasWords = true
+        // A number ends the phrase on both sides.
+        if hasDigit { endSegment() }
+        return i
+    }
+
+    /// Whether the point at `index` ends a sentence: not after a single letter ("U.S.") or a short
+    /// capitalised word ("Mr.", "Dr."), and not before a lowercase word ("e.g. the").
+    private func endsSentence(pointAt index: Int) -> Bool {
+        if let last = tokens.last, Int(last.end) == index, !last.isNumber {
+            let length = Int(last.end - last.start)
+            if length == 1 { return false }
+            if length <= 3 && last.firstUpper && !last.allUpper { return false }
+        }
+        var j = index + 1
+        while j < bytes.count, bytes[j] == 0x20 { j += 1 }
+        guard j < bytes.count else { return true }
+        let b = bytes[j]
+        if b < 0x80 { return !(b &- 97 < 26) }
+        return !decode(at: j).0.properties.isLowercase
+    }
+
+    /// The scalar starting at byte `i` and its length in bytes (U+FFFD, 1 for a stray byte).
+    @inline(__always)
+    private func decode(at i: Int) -> (Unicode.Scalar, Int) {
+        let b0 = UInt32(bytes[i])
+        let count = bytes.count
+        let length: Int
+        var value: UInt32
+        switch b0 {
+        case 0xC0..<0xE0: length = 2; value = b0 & 0x1F
+        case 0xE0..<0xF0: length = 3; value = b0 & 0x0F
+        case 0xF0..<0xF8: length = 4; value = b0 & 0x07
+        default: return ("\u{FFFD}", 1)
+        }
+        guard i + length <= count else { return ("\u{FFFD}", 1) }
+        for k in 1..<length {
+            let b = UInt32(bytes[i + k])
+            guard b & 0xC0 == 0x80 else { return ("\u{FFFD}", 1) }
+            value = value << 6 | (b & 0x3F)
+        }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
+    }
+
+    @inline(__always)
+    static func isASCIIWord(_ b: UInt8) -> Bool {
+        (b | 0x20) &- 97 < 26 || b &- 48 < 10
+    }
+
+    @inline(__always)
+    static func isWordScalar(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        if v < 0x80 { return isASCIIWord(UInt8(v)) }
+        if v < 0xC0 { return v == 0xAA || v == 0xB5 || v == 0xBA }
+        if v < 0x250 { return v != 0xD7 && v != 0xF7 }  // Latin-1 and Latin Extended letters
+        let p = c.properties
+        return p.isAlphabetic || p.numericType == .decimal || p.generalCategory == .nonspacingMark
+            || p.generalCategory == .spacingMark
+    }
+}
