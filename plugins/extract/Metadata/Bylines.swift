@@ -1,0 +1,142 @@
+import Foundation
+import IngestCore
+
+/// Turns what a page calls its author into people's names, or nothing.
+///
+/// A byline comes with words around it ("By", "Written by", a date, "| Staff writer"), several names
+/// ("Jane Doe and John Roe"), or is not a name at all (a profile URL in `article:author`, an e-mail address, a
+/// site's name): an empty author is better than a wrong one, so anything that does not read as a name is
+/// rejected.
+enum Bylines {
+    /// The names in one byline text; empty when it holds none.
+    static func names(in byline: String) -> [String] {
+        var text = HTMLText.collapse(byline)
+        guard !text.isEmpty, text.count <= 200, !looksLikeAddress(text) else { return [] }
+        text = stripLead(text)
+        // What follows the names: a date, a role, a site ("Jane Doe | Staff", "Jane Doe, March 3, 2024").
+        for cut in [" | ", " — ", " – ", " - ", " · ", " • ", "\u{2022}", " on ", " Updated", " Published", " Posted"] {
+            if let before = text.prefixBefore(cut) { text = before }
+        }
+        // A name ends before the first word with a digit (a date, "1 day ago").
+        if let digit = text.split(separator: " ").firstIndex(where: { $0.contains(where: \.isNumber) }) {
+            // One word before a number ("Person 12") is no name.
+            guard digit >= 2 else { return [] }
+            text = text.split(separator: " ").prefix(digit).joined(separator: " ")
+        }
+        // …and before a month's name that starts the date ("Joshua Sokol May 10, 2018" lost its digits).
+        while let last = text.split(separator: " ").last, text.split(separator: " ").count > 1,
+            Cues.calendarWords.contains(last.lowercased().trimming(".,"))
+        {
+            text = text.split(separator: " ").dropLast().joined(separator: " ")
+        }
+        text = HTMLText.collapse(text.trimming(" ,;:.("))
+        var parts: [String] = []
+        for piece in text.replacingOccurrences(of: " & ", with: " and ").replacingOccurrences(of: " And ", with: " and ")
+            .components(separatedBy: " and ")
+        {
+            parts.append(contentsOf: piece.split(separator: ",").map { HTMLText.collapse(String($0)) })
+        }
+        var names: [String] = []
+        for var part in parts where !part.isEmpty {
+            part = stripRole(part)
+            // "Jane Doe, Reuters" / "Jane Doe, Staff Writer": a trailing role or agency is not a second author.
+            guard isName(part) else {
+                if names.isEmpty { return [] }
+                continue
+            }
+            if !names.contains(where: { $0.lowercased() == part.lowercased() }) { names.append(part) }
+        }
+        return names
+    }
+
+    /// "Joshua Sokol Contributing Correspondent" → "Joshua Sokol": a role after the name is cut from its
+    /// first word on (when a name stays).
+    static func stripRole(_ text: String) -> String {
+        let words = text.split(separator: " ")
+        guard words.count >= 2, let cut = words.indices.dropFirst().first(where: { roleWords.contains(words[$0].lowercased()) })
+        else { return text }
+        return words[..<cut].joined(separator: " ")
+    }
+
+    static let roleWords: Set<String> = [
+        "editor", "contributing", "correspondent", "reporter", "writer", "columnist", "staff", "senior", "news",
+        "contributor", "producer", "photographer", "health", "games", "deputy", "chief", "associate", "managing",
+        "political", "science", "technology", "tech", "business", "sports", "foreign", "special", "guest",
+        "freelance", "editorial", "desk", "analyst", "critic",
+    ]
+
+    /// Removes "By", "Written by", "Posted by", "Author:" and their equivalents in a few languages.
+    static func stripLead(_ text: String) -> String {
+        let lower = text.lowercased()
+        for lead in leads where lower.hasPrefix(lead) {
+            let rest = text.dropFirst(lead.count)
+            // "By" must be a word of its own: "Byron Smith" is a name.
+            if let next = rest.first, next.isLetter, lead.last?.isLetter == true { continue }
+            return HTMLText.collapse(String(rest).trimming(" :"))
+        }
+        return text
+    }
+
+    static let leads = [
+        "written by", "posted by", "words by", "story by", "reporting by", "text by", "author:", "authors:",
+        "by:", "by", "von", "par", "por", "di", "door", "av", "texto:", "text:", "autor:", "auteur:",
+    ]
+
+    /// A person's name: 1 to 6 words, letters (and `.`, `'`, `-`), no digits, capitalised in cased scripts,
+    /// not a generic word.
+    static func isName(_ text: String) -> Bool {
+        let words = text.split(separator: " ")
+        guard (1...6).contains(words.count), text.count <= 70 else { return false }
+        var cased = false
+        for word in words {
+            guard let first = word.first else { return false }
+            if word.contains(where: { $0.isNumber || "@/\\:;|()[]{}<>#=+*".contains($0) }) { return false }
+            if first.isLowercase {
+                // Particles inside names: "Ludwig van Beethoven", "Charles de Gaulle".
+                if !particles.contains(String(word)) { return false }
+            } else if first.isUppercase {
+                cased = true
+            } else if !first.isLetter {
+                return false
+            }
+        }
+        if !cased && text.contains(where: { $0.isCased }) { return false }
+        return !notNames.contains(text.lowercased())
+    }
+
+    static let particles: Set<String> = ["van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "ibn", "al", "el", "y", "dos", "das", "ter", "ten"]
+
+    /// Bylines that are not a person.
+    static let notNames: Set<String> = [
+        "staff", "admin", "administrator", "editor", "editors", "the editors", "editorial", "editorial staff",
+        "staff writer", "staff reporter", "guest", "guest author", "anonymous", "unknown", "author", "authors",
+        "contributor", "news desk", "newsroom", "web desk", "team", "home", "about", "contact", "share",
+        "sign in", "log in", "login", "sign up", "subscribe", "follow", "menu", "search", "last", "posted",
+        "updated", "published", "more", "read more", "comments", "print", "email", "our", "the", "by",
+    ]
+
+    /// A URL, a path or an e-mail address.
+    static func looksLikeAddress(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("http") || lower.hasPrefix("www.") || lower.contains("://") || lower.hasPrefix("/")
+            || lower.contains("@") || lower.hasSuffix(".com") || lower.hasSuffix(".org")
+    }
+
+    /// Leads that make a line of the text a byline (other languages' "von", "par"… start sentences too).
+    static let textLeads = ["by ", "by: ", "written by ", "posted by ", "words by ", "story by ", "reporting by "]
+
+    /// A byline line at the top (or bottom) of the text: "By Jane Doe", "By Jane Doe and John Roe, Reuters".
+    static func inText(_ paragraphs: [Substring]) -> [String] {
+        let head = paragraphs.prefix(6)
+        let tail = paragraphs.count > 6 ? paragraphs.suffix(2) : []
+        for paragraph in head + tail {
+            let line = paragraph.split(separator: "\n").first.map(String.init) ?? ""
+            guard line.count <= 120, line.split(separator: " ").count <= 14 else { continue }
+            let lower = line.lowercased()
+            guard textLeads.contains(where: { lower.hasPrefix($0) }) else { continue }
+            let names = names(in: line)
+            if !names.isEmpty { return names }
+        }
+        return []
+    }
+}

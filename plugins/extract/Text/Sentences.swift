@@ -1,0 +1,153 @@
+import Foundation
+/// Paragraphs, sentences and words of the clean text.
+enum Sentences {
+    /// The clean text's paragraphs (separated by blank lines), trimmed, empty ones dropped.
+    static func paragraphs(_ text: String) -> [Substring] {
+        // On UTF-8 bytes: splitting a String by Characters costs ten times as much.
+        var result: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = utf8.startIndex
+        var previousNewline = false
+        func add(_ from: String.Index, _ to: String.Index) {
+            var a = from
+            var b = to
+            while a < b, utf8[a] == 0x20 || utf8[a] == 0x0A { a = utf8.index(after: a) }
+            while b > a, case let c = utf8[utf8.index(before: b)], c == 0x20 || c == 0x0A { b = utf8.index(before: b) }
+            if a < b { result.append(text[a..<b]) }
+        }
+        while i < utf8.endIndex {
+            let c = utf8[i]
+            if c == 0x0A && previousNewline {
+                add(start, i)
+                start = utf8.index(after: i)
+                previousNewline = false
+            } else {
+                previousNewline = c == 0x0A
+            }
+            i = utf8.index(after: i)
+        }
+        add(start, utf8.endIndex)
+        return result
+    }
+
+    /// Abbreviations whose period does not end a sentence (lowercased, without the period).
+    static let abbreviations: Set<String> = [
+        "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt",
+        "no", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m", "jan", "feb", "mar", "apr", "jun", "jul",
+        "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "fig", "approx", "dept", "est", "inc", "ltd", "co",
+        "corp", "rev", "hon", "pres", "adm", "maj", "cmdr", "supt", "insp",
+    ]
+
+    /// Splits one paragraph into sentences: after `.`, `!` or `?` (and closing quotes) followed by a space and
+    /// a capital, a digit or an opening quote, unless the word before the period is an abbreviation or an
+    /// initial.
+    static func split(_ paragraph: Substring) -> [Substring] {
+        // On UTF-8 bytes: the marks that end a sentence are ASCII; only the character after one is decoded.
+        var result: [Substring] = []
+        let utf8 = paragraph.utf8
+        var start = utf8.startIndex
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            let c = utf8[i]
+            guard c == 0x2E || c == 0x21 || c == 0x3F || c == 0x0A else {
+                i = utf8.index(after: i)
+                continue
+            }
+            var end = utf8.index(after: i)
+            // Closing quotes and brackets stay with the sentence: " ' ) ] and ” ’ (E2 80 9D / E2 80 99).
+            while end < utf8.endIndex {
+                let b = utf8[end]
+                if b == 0x22 || b == 0x27 || b == 0x29 || b == 0x5D {
+                    end = utf8.index(after: end)
+                } else if b == 0xE2, paragraph[end...].hasPrefix("”") || paragraph[end...].hasPrefix("’") {
+                    end = utf8.index(end, offsetBy: 3)
+                } else {
+                    break
+                }
+            }
+            guard end < utf8.endIndex else { break }
+            if utf8[end] == 0x20 || c == 0x0A {
+                var next = end
+                while next < utf8.endIndex, utf8[next] == 0x20 || utf8[next] == 0x0A { next = utf8.index(after: next) }
+                if next < utf8.endIndex, c == 0x0A || startsSentence(paragraph[next...].first!),
+                    c != 0x2E || !isAbbreviation(paragraph[start..<i])
+                {
+                    let sentence = paragraph[start..<end].trimmingSpaces
+                    if !sentence.isEmpty { result.append(sentence) }
+                    start = next
+                    i = next
+                    continue
+                }
+            }
+            i = utf8.index(after: i)
+        }
+        let last = paragraph[start...].trimmingSpaces
+        if !last.isEmpty { result.append(last) }
+        return result
+    }
+
+    private static func startsSentence(_ c: Character) -> Bool {
+        c.isUppercase || c.isNumber || "\"'“‘(«".contains(c) || (c.isLetter && !c.isCased)
+    }
+
+    /// Whether the text before a period ends with an abbreviation or a single-letter initial.
+    private static func isAbbreviation(_ before: Substring) -> Bool {
+        // The last word, found on bytes (an abbreviation is ASCII).
+        let utf8 = before.utf8
+        var k = utf8.endIndex
+        var count = 0
+        while k > utf8.startIndex, count < 8 {
+            let p = utf8.index(before: k)
+            let b = utf8[p]
+            if b == 0x20 || b == 0x0A || b == 0x28 || b == 0x22 { break }
+            k = p
+            count += 1
+        }
+        if count == 0 || count >= 8 { return false }
+        let w = String(before[k...]).lowercased()
+        if w.count == 1, w.first?.isLetter == true { return true }
+        return abbreviations.contains(w)
+    }
+
+    /// Words: runs of non-space characters holding a letter or a digit. Han, kana and Thai characters, which
+    /// are written without spaces, count one word per two characters (a usual rate for reading time).
+    static func wordCount(_ text: String) -> Int {
+        var words = 0
+        var inWord = false
+        var hasAlnum = false
+        var unspaced = 0
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v == 0x20 || v == 0x0A || v == 0x09 || v == 0x0D {
+                if inWord && hasAlnum { words += 1 }
+                inWord = false
+                hasAlnum = false
+                continue
+            }
+            if (0x3040...0x30FF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0x0E00...0x0E7F).contains(v) {
+                unspaced += 1
+                continue
+            }
+            inWord = true
+            if !hasAlnum {
+                if v < 0x80 {
+                    hasAlnum = (v >= 0x30 && v <= 0x39) || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7A)
+                } else {
+                    hasAlnum = scalar.properties.isAlphabetic
+                }
+            }
+        }
+        if inWord && hasAlnum { words += 1 }
+        return words + (unspaced + 1) / 2
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var s = self
+        while let f = s.first, f == " " || f == "\n" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\n" { s = s.dropLast() }
+        return s
+    }
+}
