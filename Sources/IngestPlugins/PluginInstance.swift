@@ -68,7 +68,7 @@ public final class PluginInstance: Sendable {
         var logSecond = 0
         var logged = 0
         var suppressed = 0
-        var retry: Task<Void, Never>?
+        var retry: RestartTimer?
     }
 
     /// Failures in a row (no answer in between) after which the plugin is `failed`.
@@ -394,11 +394,13 @@ public final class PluginInstance: Sendable {
         }
         for pending in failed { pending.continuation.resume(returning: .error(message)) }
         if let restartAfter {
-            let task = Task { [self] in
-                try? await Task.sleep(for: restartAfter)
-                if !Task.isCancelled { self.start() }
-            }
-            state.withLock { $0.retry = task }
+            // A Dispatch timer, not a sleeping task: when the tasks' few threads are all busy (a loaded
+            // machine), a task's wake-up can come late enough for waiting articles to pass their start
+            // timeout although the plugin would be back long before.
+            let restart = RestartTimer(DispatchWorkItem { [self] in start() })
+            state.withLock { $0.retry = restart }
+            let nanos = restartAfter.components.seconds * 1_000_000_000 + restartAfter.components.attoseconds / 1_000_000_000
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanos)), execute: restart.item)
         }
     }
 
@@ -636,4 +638,12 @@ public final class PluginInstance: Sendable {
         }
         return true
     }
+}
+
+/// A pending restart, cancelled when the plugin is stopped or started otherwise first.
+/// `@unchecked Sendable`: `DispatchWorkItem` is thread-safe (cancel and perform may race by design).
+final class RestartTimer: @unchecked Sendable {
+    let item: DispatchWorkItem
+    init(_ item: DispatchWorkItem) { self.item = item }
+    func cancel() { item.cancel() }
 }
