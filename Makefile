@@ -10,7 +10,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SYSCONFDIR ?= /etc
 
-.PHONY: deps build release run test test-install install uninstall bench eval-feeds eval-dedupe eval-clean eval-classify clean
+.PHONY: deps build release run test test-install install uninstall bench eval-feeds eval-dedupe eval-clean eval-classify eval-extract eval-language clean
 
 # Installs the missing -dev packages (asks apt only when one is missing).
 deps:
@@ -63,6 +63,7 @@ bench: release
 	python3 scripts/bench_clean.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_classify.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_plugins.py --ingestctl .build/release/ingestctl
+	python3 scripts/bench_extract.py --ingestctl .build/release/ingestctl
 
 # Feed parser agreement with feed-rs and gofeed on ../shared/evalsets (skipped when absent).
 eval-feeds: build
@@ -82,6 +83,18 @@ eval-clean: build
 # 2,000 documents, and the default rules' agreement (skipped when absent). A release build: training is timed.
 eval-classify: release
 	python3 scripts/eval_classify.py --ingestctl .build/release/ingestctl --compare --seeds 5
+
+# Extract: title, byline, date and language against Readability.js's choices on readability-test-pages
+# (trafilatura scored too when var/bench/venv has it), and entities on the project's own hand-labelled texts.
+eval-extract: build
+	python3 scripts/eval_extract.py --ingestctl .build/debug/ingestctl \
+		$(if $(wildcard var/bench/venv/bin/python),--trafilatura var/bench/venv/bin/python)
+	python3 scripts/eval_entities.py --ingestctl .build/debug/ingestctl
+
+# Language identification on langid-sample, and the key-phrase proxies on bbc-news (skipped when absent).
+eval-language: release
+	python3 scripts/eval_langid.py --ingestctl .build/release/ingestctl
+	python3 scripts/eval_keywords.py --ingestctl .build/release/ingestctl
 
 clean:
 	rm -rf .build var
