@@ -20,93 +20,134 @@ enum Tokens {
     /// Splits text into tokens. Words are letters and digits with inner hyphens and apostrophes
     /// (`Jean-Pierre`, `O'Neill`); dotted abbreviations such as `U.S.` stay one word.
     static func tokenize(_ text: String) -> [Token] {
+        var text = text
+        return text.withUTF8 { tokenize(bytes: $0) }
+    }
+
+    /// The same on the text's UTF-8 bytes, decoding scalars where they are read: no scalar or offset arrays
+    /// are built, and a word's String is cut straight from the bytes.
+    private static func tokenize(bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+        let n = bytes.count
         var tokens: [Token] = []
-        tokens.reserveCapacity(text.utf8.count / 5)
-        // Scalars with their UTF-8 offsets: words are cut from the bytes without re-encoding them.
-        var scalars: [Unicode.Scalar] = []
-        var offsets: [Int] = []
-        scalars.reserveCapacity(text.utf8.count)
-        offsets.reserveCapacity(text.utf8.count + 1)
-        var offset = 0
-        for scalar in text.unicodeScalars {
-            scalars.append(scalar)
-            offsets.append(offset)
-            offset += UTF8.width(scalar)
+        tokens.reserveCapacity(n / 5)
+        /// The scalar starting at byte `p` and its width (the bytes are valid UTF-8: they are a String's).
+        @inline(__always) func decode(_ p: Int) -> (Unicode.Scalar, Int) {
+            let b0 = UInt32(bytes[p])
+            if b0 < 0x80 { return (Unicode.Scalar(UInt8(b0)), 1) }
+            if b0 < 0xE0 { return (Unicode.Scalar(((b0 & 0x1F) << 6) | (UInt32(bytes[p + 1]) & 0x3F))!, 2) }
+            if b0 < 0xF0 {
+                let v = ((b0 & 0x0F) << 12) | ((UInt32(bytes[p + 1]) & 0x3F) << 6) | (UInt32(bytes[p + 2]) & 0x3F)
+                return (Unicode.Scalar(v)!, 3)
+            }
+            let v = ((b0 & 0x07) << 18) | ((UInt32(bytes[p + 1]) & 0x3F) << 12) | ((UInt32(bytes[p + 2]) & 0x3F) << 6)
+                | (UInt32(bytes[p + 3]) & 0x3F)
+            return (Unicode.Scalar(v)!, 4)
         }
-        offsets.append(offset)
-        let bytes = Array(text.utf8)
+        /// The start of the scalar before the one at byte `p` (p > 0).
+        @inline(__always) func before(_ p: Int) -> Int {
+            var q = p - 1
+            while q > 0, bytes[q] & 0xC0 == 0x80 { q -= 1 }
+            return q
+        }
+        /// Whether the scalar at byte `p` is an apostrophe, ' or ’ (E2 80 99).
+        @inline(__always) func isApostrophe(_ p: Int) -> Bool {
+            bytes[p] == 0x27 || (p + 2 < n && bytes[p] == 0xE2 && bytes[p + 1] == 0x80 && bytes[p + 2] == 0x99)
+        }
+        func string(_ from: Int, _ to: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        }
         var i = 0
         var atSentenceStart = true
-        while i < scalars.count {
-            let s = scalars[i]
+        while i < n {
+            let (s, width) = decode(i)
             if s == " " || s == "\t" || s == "\u{A0}" || s == "\r" {
-                i += 1
+                i += width
                 continue
             }
             if s == "\n" {
                 atSentenceStart = true
-                i += 1
+                i += width
                 continue
             }
             if isWordScalar(s) {
-                var j = i + 1
-                while j < scalars.count {
-                    let c = scalars[j]
-                    if isWordScalar(c) { j += 1; continue }
+                // Byte offsets; `count` is the word's length in scalars so far.
+                var j = i + width
+                var count = 1
+                while j < n {
+                    let (c, cw) = decode(j)
+                    if isWordScalar(c) { j += cw; count += 1; continue }
                     // Inner hyphen or apostrophe, or the dots of U.S.-style abbreviations.
-                    if (c == "-" || c == "'" || c == "’" || c == "."), j + 1 < scalars.count, isWordScalar(scalars[j + 1]) {
-                        if c == "." && !(j - i == 1 && isUpper(scalars[i])) && !(j >= 2 && scalars[j - 2] == ".") { break }
-                        j += 2
+                    if c == "-" || c == "'" || c == "’" || c == ".", j + cw < n, case let (d, dw) = decode(j + cw), isWordScalar(d) {
+                        if c == "." {
+                            let initial = count == 1 && isUpper(s)
+                            // The scalar two before the dot (which may lie before the word) is a dot too.
+                            let previous = before(j)
+                            let dotted = previous > 0 && bytes[before(previous)] == 0x2E
+                            if !initial && !dotted { break }
+                        }
+                        j += cw + dw
+                        count += 2
                         continue
                     }
                     break
                 }
                 var end = j
                 // U.S. keeps its last dot.
-                if end < scalars.count, scalars[end] == ".", end - i >= 3, scalars[end - 2] == "." { end += 1 }
+                if end < n, bytes[end] == 0x2E, count >= 3, bytes[before(before(end))] == 0x2E { end += 1; count += 1 }
                 var wordEnd = end
+                var wordCount = count
                 var possessive = false
-                if end - i > 2, scalars[end - 1] == "s", scalars[end - 2] == "'" || scalars[end - 2] == "’" {
-                    wordEnd = end - 2
+                if count > 2, bytes[end - 1] == 0x73, isApostrophe(before(end - 1)) {
+                    wordEnd = before(end - 1)
+                    wordCount = count - 2
                     possessive = true
-                } else if end - i > 2, scalars[end - 1] == "'" || scalars[end - 1] == "’", scalars[end - 2] == "s" {
-                    wordEnd = end - 1
+                } else if count > 2, case let last = before(end), isApostrophe(last), bytes[last - 1] == 0x73 {
+                    wordEnd = last
+                    wordCount = count - 1
                     possessive = true
                 }
-                let word = String(decoding: bytes[offsets[i]..<offsets[wordEnd]], as: UTF8.self)
+                let word = string(i, wordEnd)
                 // Arabic names' article: "el-Sisi", "al-Assad" are capitalised names.
                 var firstIndex = i
-                if wordEnd - i > 3, scalars[i + 2] == "-", (scalars[i] == "a" || scalars[i] == "e"), scalars[i + 1] == "l" {
+                if wordCount > 3, bytes[i + 2] == 0x2D, bytes[i] == 0x61 || bytes[i] == 0x65, bytes[i + 1] == 0x6C {
                     firstIndex = i + 3
                 }
                 var letters = 0
                 var allUpper = true
-                for k in i..<wordEnd {
-                    let c = scalars[k]
-                    if c.isASCII {
-                        let v = c.value
-                        if v >= 0x41 && v <= 0x5A { letters += 1 } else if v >= 0x61 && v <= 0x7A { letters += 1; allUpper = false }
-                    } else if c.properties.isAlphabetic {
+                var hasUpper = false
+                var ascii = true
+                var k = i
+                while k < wordEnd {
+                    let b = bytes[k]
+                    if b < 0x80 {
+                        if b >= 0x41 && b <= 0x5A { letters += 1; hasUpper = true } else if b >= 0x61 && b <= 0x7A { letters += 1; allUpper = false }
+                        k += 1
+                        continue
+                    }
+                    ascii = false
+                    hasUpper = true
+                    let (c, cw) = decode(k)
+                    if c.properties.isAlphabetic {
                         letters += 1
                         if !c.properties.isUppercase { allUpper = false }
                     }
-                }
-                var hasUpper = false
-                var ascii = true
-                for k in i..<wordEnd {
-                    let c = scalars[k]
-                    if !c.isASCII { ascii = false; hasUpper = true; break }
-                    if c.value >= 0x41 && c.value <= 0x5A { hasUpper = true }
+                    k += cw
                 }
                 let lower: String
                 if !hasUpper {
                     lower = word
                 } else if ascii {
-                    lower = String(decoding: bytes[offsets[i]..<offsets[wordEnd]].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+                    lower = String(unsafeUninitializedCapacity: wordEnd - i) { out in
+                        for m in i..<wordEnd {
+                            let b = bytes[m]
+                            out[m - i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                        }
+                        return wordEnd - i
+                    }
                 } else {
                     lower = word.lowercased()
                 }
-                tokens.append(Token(kind: .word, text: word, lower: lower, capitalised: isUpper(scalars[firstIndex]),
+                tokens.append(Token(kind: .word, text: word, lower: lower, capitalised: isUpper(decode(firstIndex).0),
                                     acronym: letters >= 2 && allUpper, sentenceStart: atSentenceStart, possessive: possessive))
                 atSentenceStart = false
                 i = end
@@ -114,11 +155,12 @@ enum Tokens {
             }
             // Punctuation: one token per scalar. A sentence ends at . ! ? : unless the word before is an
             // abbreviation or an initial.
-            tokens.append(Token(kind: .punctuation, text: String(s), lower: String(s), capitalised: false, acronym: false, sentenceStart: false, possessive: false))
+            let mark = string(i, i + width)
+            tokens.append(Token(kind: .punctuation, text: mark, lower: mark, capitalised: false, acronym: false, sentenceStart: false, possessive: false))
             if s == "." || s == "!" || s == "?" || s == ":" || s == "•" {
                 if s != "." || !endsInAbbreviation(tokens) { atSentenceStart = true }
             }
-            i += 1
+            i += width
         }
         return tokens
     }

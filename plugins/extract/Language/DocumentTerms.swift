@@ -55,7 +55,7 @@ struct DocumentTerms {
     private(set) var terms: [Term] = []
     private(set) var candidates: [Candidate] = []
     private var sentenceEntries: [Entry] = []
-    private var occurrenceEntries: [Entry] = []
+    private(set) var occurrenceEntries: [Entry] = []
     /// How often term b directly follows term a, within a phrase segment.
     private var pairCounts: IntTable
 
@@ -106,35 +106,42 @@ struct DocumentTerms {
 
     private mutating func countTerms() {
         let list = tokens.tokens
-        for index in list.indices {
-            let token = list[index]
-            let term = termOfToken[index]
-            guard term >= 0 else { continue }
-            let t = Int(term)
-            terms[t].count += 1
-            if token.allUpper {
-                terms[t].acronymCount += 1
-            } else if token.firstUpper && !token.sentenceInitial {
-                terms[t].upperCount += 1
-            }
-            let last = terms[t].lastSentenceEntry
-            if last < 0 || sentenceEntries[Int(last)].value != token.sentence {
-                let entry = Int32(sentenceEntries.count)
-                sentenceEntries.append(Entry(value: token.sentence, next: -1))
-                if last < 0 { terms[t].firstSentenceEntry = entry } else { sentenceEntries[Int(last)].next = entry }
-                terms[t].lastSentenceEntry = entry
-                terms[t].sentenceCount += 1
-            }
-            // The word before, when nothing but spaces lies between.
-            guard index > 0, list[index - 1].segment == token.segment else { continue }
-            let previous = termOfToken[index - 1]
-            guard previous >= 0 else { continue }
-            let p = Int(previous)
-            terms[t].leftTotal += 1
-            terms[p].rightTotal += 1
-            if pairCounts.add(1, to: Self.pairKey(previous, term)) == 1 {
-                terms[t].leftDistinct += 1
-                terms[p].rightDistinct += 1
+        // The counts go through a buffer pointer: each `terms[t].x += 1` on the array checked uniqueness
+        // and bounds again, eight times a word. The array is moved out meanwhile, so nothing else sees it.
+        var counted = terms
+        terms = []
+        defer { terms = counted }
+        counted.withUnsafeMutableBufferPointer { terms in
+            for index in list.indices {
+                let token = list[index]
+                let term = termOfToken[index]
+                guard term >= 0 else { continue }
+                let t = Int(term)
+                terms[t].count += 1
+                if token.allUpper {
+                    terms[t].acronymCount += 1
+                } else if token.firstUpper && !token.sentenceInitial {
+                    terms[t].upperCount += 1
+                }
+                let last = terms[t].lastSentenceEntry
+                if last < 0 || sentenceEntries[Int(last)].value != token.sentence {
+                    let entry = Int32(sentenceEntries.count)
+                    sentenceEntries.append(Entry(value: token.sentence, next: -1))
+                    if last < 0 { terms[t].firstSentenceEntry = entry } else { sentenceEntries[Int(last)].next = entry }
+                    terms[t].lastSentenceEntry = entry
+                    terms[t].sentenceCount += 1
+                }
+                // The word before, when nothing but spaces lies between.
+                guard index > 0, list[index - 1].segment == token.segment else { continue }
+                let previous = termOfToken[index - 1]
+                guard previous >= 0 else { continue }
+                let p = Int(previous)
+                terms[t].leftTotal += 1
+                terms[p].rightTotal += 1
+                if pairCounts.add(1, to: Self.pairKey(previous, term)) == 1 {
+                    terms[t].leftDistinct += 1
+                    terms[p].rightDistinct += 1
+                }
             }
         }
     }
@@ -172,13 +179,16 @@ struct DocumentTerms {
                     candidates.append(Candidate(key: key, length: Int32(length), firstOccurrence: Int32(start)))
                     return Int32(candidates.count - 1)
                 }
+                // Read, change and write back once (each `candidates[c].x =` checked uniqueness again).
                 let c = Int(position)
-                candidates[c].count += 1
+                var candidate = candidates[c]
+                candidate.count += 1
                 let entry = Int32(occurrenceEntries.count)
                 occurrenceEntries.append(Entry(value: Int32(start), next: -1))
-                let previous = candidates[c].lastEntry
-                if previous < 0 { candidates[c].firstEntry = entry } else { occurrenceEntries[Int(previous)].next = entry }
-                candidates[c].lastEntry = entry
+                let previous = candidate.lastEntry
+                if previous < 0 { candidate.firstEntry = entry } else { occurrenceEntries[Int(previous)].next = entry }
+                candidate.lastEntry = entry
+                candidates[c] = candidate
             }
         }
     }
@@ -196,29 +206,39 @@ struct DocumentTerms {
     /// How the candidate is written most often. An occurrence at a sentence start counts half, so
     /// "Maternity pay" at the head of a sentence yields to "maternity pay" inside one.
     func displayForm(of candidate: Candidate) -> String {
-        var forms: [String: Double] = [:]
-        let length = Int(candidate.length)
-        var entry = candidate.firstEntry
-        var seen = 0
-        var allInitial = true
-        while entry >= 0 && seen < 12 {
-            let first = Int(occurrenceEntries[Int(entry)].value)
-            // The words as written, with single spaces between.
-            var form = tokens.text(of: tokens.tokens[first])
-            for i in (first + 1)..<(first + length) {
-                form += " "
-                form += tokens.text(of: tokens.tokens[i])
+        let read = 12  // occurrences looked at
+        var form: String
+        var single: Bool
+        var allInitial: Bool
+        if let ascii = asciiDisplayForm(of: candidate, occurrences: read) {
+            (form, single, allInitial) = ascii
+        } else {
+            var forms: [String: Double] = [:]
+            let length = Int(candidate.length)
+            var entry = candidate.firstEntry
+            var seen = 0
+            allInitial = true
+            while entry >= 0 && seen < read {
+                let first = Int(occurrenceEntries[Int(entry)].value)
+                // The words as written, with single spaces between.
+                var text = tokens.text(of: tokens.tokens[first])
+                for i in (first + 1)..<(first + length) {
+                    text += " "
+                    text += tokens.text(of: tokens.tokens[i])
+                }
+                let initial = tokens.tokens[first].sentenceInitial
+                allInitial = allInitial && initial
+                forms[text, default: 0] += initial ? 0.5 : 1
+                entry = occurrenceEntries[Int(entry)].next
+                seen += 1
             }
-            let initial = tokens.tokens[first].sentenceInitial
-            allInitial = allInitial && initial
-            forms[form, default: 0] += initial ? 0.5 : 1
-            entry = occurrenceEntries[Int(entry)].next
-            seen += 1
+            let best = forms.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }
+            guard let key = best?.key else { return "" }
+            form = key
+            single = forms.count == 1
         }
-        let best = forms.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }
-        guard var form = best?.key else { return "" }
         // Seen only at sentence starts, a word that is written lowercase elsewhere is shown lowercase.
-        if forms.count == 1 && allInitial {
+        if single && allInitial {
             let term = terms[Int(candidate.term(0))]
             if term.upperCount == 0 && term.acronymCount == 0 && term.count > candidate.count, let first = form.first {
                 form = first.lowercased() + form.dropFirst()

@@ -51,7 +51,9 @@ struct TextTokens {
             bytes.append(0x0A)  // the title is a sentence of its own
         }
         let start = bytes.count
-        bytes.append(contentsOf: text.utf8.prefix(take))
+        // One memcpy from the String's own storage (appending `utf8.prefix(take)` went byte by byte).
+        var source = text
+        source.withUTF8 { utf8 in bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8.prefix(take))) }
         if take < text.utf8.count {
             // Drop a character the cut split: trailing continuation bytes and the byte that leads them.
             var end = bytes.count
@@ -72,7 +74,9 @@ struct TextTokens {
     /// 64-bit FNV-1a of the bytes `start..<end`, never 0 (0 marks an empty slot in ``IntTable``).
     private func hash(_ start: Int, _ end: Int) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in start..<end { h = (h ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01b3 }
+        bytes.withUnsafeBufferPointer { p in
+            for i in start..<end { h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01b3 }
+        }
         return h == 0 ? 1 : h
     }
 
@@ -131,6 +135,27 @@ struct TextTokens {
         var firstUpper = false
         var isASCII = true
         var previousDigit = false
+        // ASCII letters and digits first, on the raw buffer: most words are nothing else. The loop below
+        // carries on from the first other byte (a joiner, a non-ASCII character, the end) with the same
+        // state, so it sees the word exactly as if it had read it from the start.
+        bytes.withUnsafeBufferPointer { p in
+            while i < count {
+                let b = p[i]
+                if b &- 48 < 10 {
+                    hasDigit = true
+                    previousDigit = true
+                } else if (b | 0x20) &- 97 < 26 {
+                    let upper = b &- 65 < 26
+                    if i == start { firstUpper = upper }
+                    letters += 1
+                    if !upper { allUpper = false }
+                    previousDigit = false
+                } else {
+                    break
+                }
+                i += 1
+            }
+        }
         while i < count {
             let b = bytes[i]
             var scalar = Unicode.Scalar(b)

@@ -65,11 +65,13 @@ struct JSONLDFacts: Equatable {
                 text = Substring(text.replacingOccurrences(of: wrapper, with: ""))
             }
         }
-        let data = Data(text.utf8)
-        if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) { return object }
+        // Plain JSON is read natively; Foundation only sees what JSONReader leaves to it (same values).
+        if let object = JSONReader.parse(text) { return object }
+        if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) { return object }
         // Raw line breaks inside strings are the most common fault; JSON wants them escaped.
         let repaired = text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
             .replacingOccurrences(of: "\t", with: " ")
+        if let object = JSONReader.parse(Substring(repaired)) { return object }
         return try? JSONSerialization.jsonObject(with: Data(repaired.utf8), options: [.fragmentsAllowed])
     }
 

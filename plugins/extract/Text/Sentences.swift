@@ -113,12 +113,33 @@ enum Sentences {
     /// Words: runs of non-space characters holding a letter or a digit. Han, kana and Thai characters, which
     /// are written without spaces, count one word per two characters (a usual rate for reading time).
     static func wordCount(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { wordCount(bytes: $0) }
+    }
+
+    /// The same on UTF-8 bytes: ASCII is read as is, other scalars are decoded in place (no scalar view).
+    private static func wordCount(bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var words = 0
         var inWord = false
         var hasAlnum = false
         var unspaced = 0
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
+        var p = 0
+        let n = bytes.count
+        while p < n {
+            var v = UInt32(bytes[p])
+            if v < 0x80 {
+                p += 1
+            } else if v < 0xE0 {
+                v = ((v & 0x1F) << 6) | (UInt32(bytes[p + 1]) & 0x3F)
+                p += 2
+            } else if v < 0xF0 {
+                v = ((v & 0x0F) << 12) | ((UInt32(bytes[p + 1]) & 0x3F) << 6) | (UInt32(bytes[p + 2]) & 0x3F)
+                p += 3
+            } else {
+                v = ((v & 0x07) << 18) | ((UInt32(bytes[p + 1]) & 0x3F) << 12) | ((UInt32(bytes[p + 2]) & 0x3F) << 6)
+                    | (UInt32(bytes[p + 3]) & 0x3F)
+                p += 4
+            }
             if v == 0x20 || v == 0x0A || v == 0x09 || v == 0x0D {
                 if inWord && hasAlnum { words += 1 }
                 inWord = false
@@ -134,7 +155,7 @@ enum Sentences {
                 if v < 0x80 {
                     hasAlnum = (v >= 0x30 && v <= 0x39) || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7A)
                 } else {
-                    hasAlnum = scalar.properties.isAlphabetic
+                    hasAlnum = Unicode.Scalar(v)?.properties.isAlphabetic ?? false
                 }
             }
         }
