@@ -11,7 +11,7 @@ enum Agreement {
     static func resolve(_ mentions: [EntityRecognizer.Mention], limit: Int, minimumVotes: Int) -> [Entity] {
         struct Group {
             var words: [String]
-            var votes: [Entity.Kind: Int]
+            var votes: Votes
             var count: Int
             var first: Int
         }
@@ -21,7 +21,7 @@ enum Agreement {
             let name = mention.name
             if let g = index[name] {
                 groups[g].count += 1
-                for (kind, v) in mention.votes { groups[g].votes[kind, default: 0] += v }
+                groups[g].votes += mention.votes
             } else {
                 index[name] = groups.count
                 groups.append(Group(words: mention.words, votes: mention.votes, count: 1, first: mention.position))
@@ -34,18 +34,18 @@ enum Agreement {
             let short = groups[g].words
             guard short.count < 3 else { continue }
             // A known place or organisation ("Jordan", "Washington") is not someone's surname.
-            let strongOwn = (groups[g].votes[.place] ?? 0) >= 6 || (groups[g].votes[.organisation] ?? 0) >= 6
+            let strongOwn = groups[g].votes[.place] >= 6 || groups[g].votes[.organisation] >= 6
             var best: Int?
             for h in groups.indices where h != g && groups[h].words.count > short.count {
                 let long = groups[h].words
                 // Cheap rejections first: most pairs share neither the last nor the first word.
                 guard long.last == short.last || long.first == short.first else { continue }
-                let isPerson = (groups[h].votes[.person] ?? 0) > 0 || (groups[g].votes[.person] ?? 0) > 0
+                let isPerson = groups[h].votes[.person] > 0 || groups[g].votes[.person] > 0
                 let surname = Array(long.suffix(short.count)) == short && isPerson && !strongOwn
                 let head = short.count == 1 && long.first == short.first && !isPerson && groups[g].votes.isEmpty
                 // A given name alone for a person named in full earlier ("Abiy" after "Abiy Ahmed").
-                let givenName = short.count == 1 && long.first == short.first && (groups[h].votes[.person] ?? 0) > 0
-                    && (groups[g].votes[.place] ?? 0) == 0 && (groups[g].votes[.organisation] ?? 0) == 0
+                let givenName = short.count == 1 && long.first == short.first && groups[h].votes[.person] > 0
+                    && groups[g].votes[.place] == 0 && groups[g].votes[.organisation] == 0
                 guard surname || head || givenName else { continue }
                 // The most mentioned longer name, the earliest on a tie.
                 if best == nil || groups[h].count > groups[best!].count
@@ -62,14 +62,14 @@ enum Agreement {
             var t = target[g]
             while target[t] != t { t = target[t] }
             groups[t].count += groups[g].count
-            for (kind, v) in groups[g].votes { groups[t].votes[kind, default: 0] += v }
+            groups[t].votes += groups[g].votes
             groups[t].first = min(groups[t].first, groups[g].first)
             groups[g].count = 0
         }
         var entities: [(Entity, Int)] = []
         for group in groups where group.count > 0 {
             // Highest vote wins; a tie between kinds is no decision.
-            let ranked = group.votes.sorted { $0.value > $1.value }
+            let ranked = group.votes.ranked
             guard let top = ranked.first, top.value >= minimumVotes else { continue }
             if ranked.count > 1, ranked[1].value == top.value { continue }
             entities.append((Entity(kind: top.key, name: group.words.joined(separator: " "), count: group.count), group.first))

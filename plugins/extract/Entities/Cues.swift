@@ -1,9 +1,10 @@
 import Foundation
+import IngestCore
 /// The words around and inside a name that tell what it names. English; lowercased.
 enum Cues {
     /// Titles and roles that put a person's name after them ("President Vladimir Putin", "spokesperson
     /// Karine Jean-Pierre", "Mr Putin").
-    static let personTitles: Set<String> = [
+    static let personTitles: WordSet = [
         "president", "minister", "ambassador", "secretary", "spokesperson", "spokesman", "spokeswoman", "mr", "mrs",
         "ms", "miss", "dr", "sir", "dame", "lord", "lady", "senator", "sen", "rep", "representative", "congressman",
         "congresswoman", "governor", "gov", "mayor", "judge", "justice", "general", "gen", "colonel", "col",
@@ -24,7 +25,7 @@ enum Cues {
 
     /// Words that can stand before a title inside a capitalised run and belong to it ("Prime Minister",
     /// "Foreign Minister", "Press Secretary", "Vice President").
-    static let titleModifiers: Set<String> = [
+    static let titleModifiers: WordSet = [
         "prime", "vice", "foreign", "deputy", "press", "chief", "defence", "defense", "interior", "finance",
         "health", "education", "justice", "state", "general", "senior", "former", "acting", "interim", "first",
         "home", "trade", "energy", "economy", "culture", "transport", "agriculture", "labour", "labor",
@@ -33,7 +34,7 @@ enum Cues {
     ]
 
     /// Last words of organisations' names ("Apple Inc", "Investigative Committee").
-    static let organisationHeads: Set<String> = [
+    static let organisationHeads: WordSet = [
         "inc", "inc.", "ltd", "ltd.", "llc", "plc", "corp", "corp.", "corporation", "company", "co", "group",
         "holdings", "ministry", "committee", "department", "party", "bank", "university", "agency", "council",
         "commission", "court", "office", "service", "services", "union", "association", "institute",
@@ -48,14 +49,14 @@ enum Cues {
     ]
 
     /// First words of organisations named "X of Y" ("Ministry of Defence", "University of Oxford").
-    static let organisationLeads: Set<String> = [
+    static let organisationLeads: WordSet = [
         "ministry", "department", "university", "bank", "committee", "council", "commission", "court", "office",
         "institute", "academy", "college", "church", "house", "board", "bureau", "federation", "union",
         "association", "organisation", "organization", "party", "agency", "school", "museum", "league",
     ]
 
     /// Last words of places' names ("Crocus City Hall", "Red Square", "Moscow Region").
-    static let placeHeads: Set<String> = [
+    static let placeHeads: WordSet = [
         "city", "hall", "street", "st", "square", "avenue", "road", "boulevard", "bridge", "airport", "station",
         "province", "region", "oblast", "district", "county", "state", "island", "islands", "river", "lake",
         "sea", "ocean", "gulf", "bay", "mountain", "mountains", "mount", "valley", "desert", "peninsula", "strait",
@@ -66,25 +67,25 @@ enum Cues {
     ]
 
     /// First words of places' names ("River Tarn", "Lake Geneva", "Mount Etna").
-    static let placeLeads: Set<String> = ["river", "lake", "mount", "cape", "gulf", "port", "fort", "isle", "bay", "sea"]
+    static let placeLeads: WordSet = ["river", "lake", "mount", "cape", "gulf", "port", "fort", "isle", "bay", "sea"]
 
     /// Adjectives of nations and regions: stripped before a person's title ("Russian President …") but part of an
     /// institution's or a place's name ("British Museum", "European Commission").
-    static let demonyms: Set<String> = [
+    static let demonyms: WordSet = [
         "russian", "american", "ukrainian", "british", "french", "german", "chinese", "european", "western",
         "soviet", "israeli", "palestinian", "iranian", "indian", "national", "royal", "federal", "central",
     ]
 
     /// Before a place: "in Moscow", "near Krasnogorsk". Strong ones.
-    static let placePrepositions: Set<String> = [
+    static let placePrepositions: WordSet = [
         "in", "near", "outside", "across", "throughout", "towards", "toward", "into", "around", "inside",
         "within", "northern", "southern", "eastern", "western", "central",
     ]
     /// Weaker: "at Crocus City Hall", "from Washington" (also "at Google", "from Jane").
-    static let weakPlacePrepositions: Set<String> = ["at", "from", "via", "to"]
+    static let weakPlacePrepositions: WordSet = ["at", "from", "via", "to"]
 
     /// Verbs of speech after a name: its subject is most often a person (or an organisation speaking).
-    static let speechVerbs: Set<String> = [
+    static let speechVerbs: WordSet = [
         "said", "says", "told", "added", "stated", "wrote", "explained", "asked", "noted", "argued", "insisted",
         "warned", "claimed", "replied", "tweeted", "posted", "denied", "confirmed", "announced", "urged",
     ]
@@ -92,13 +93,13 @@ enum Cues {
     /// Joining words allowed inside a name when a capitalised word follows ("Bank of England",
     /// "Osama bin Laden", "Charles de Gaulle"). "for" only after an organisation's word ("Centre for …");
     /// "and" and "on" never ("Russia and Ukraine" is two names).
-    static let connectors: Set<String> = [
+    static let connectors: WordSet = [
         "of", "de", "del", "della", "der", "den", "van", "von", "bin", "ibn", "al", "el", "da", "do", "dos", "du",
         "la", "le", "y", "for",
     ]
 
     /// Capitalised words that start sentences and headlines but are not names; stripped from a run's start.
-    static let nonNames: Set<String> = [
+    static let nonNames: WordSet = [
         "the", "a", "an", "this", "that", "these", "those", "in", "on", "at", "by", "for", "with", "from", "to",
         "of", "and", "but", "or", "nor", "so", "yet", "if", "as", "after", "before", "when", "while", "where",
         "why", "how", "what", "who", "which", "according", "several", "many", "some", "most", "all", "both",
@@ -117,7 +118,7 @@ enum Cues {
     ]
 
     /// Month and day names, which never make an entity on their own.
-    static let calendarWords: Set<String> = [
+    static let calendarWords: WordSet = [
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
         "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",

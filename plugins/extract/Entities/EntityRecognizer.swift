@@ -32,7 +32,7 @@ public struct EntityRecognizer: Sendable {
 
     struct Mention {
         var words: [String]
-        var votes: [Entity.Kind: Int] = [:]
+        var votes = Votes()
         var position: Int
         var name: String { words.joined(separator: " ") }
     }
@@ -47,16 +47,7 @@ public struct EntityRecognizer: Sendable {
     }
 
     func findMentions(_ tokens: [Token], english: Bool) -> [Mention] {
-        // Words seen capitalised away from a sentence start, and words seen in lowercase.
-        var capitalisedInside: Set<String> = []
-        var lowercase: Set<String> = []
-        for token in tokens where token.kind == .word {
-            if token.capitalised {
-                if !token.sentenceStart { capitalisedInside.insert(token.text) }
-            } else {
-                lowercase.insert(token.text)
-            }
-        }
+        let seen = SeenForms(tokens)
         var mentions: [Mention] = []
         var i = 0
         while i < tokens.count {
@@ -66,7 +57,7 @@ public struct EntityRecognizer: Sendable {
                 continue
             }
             let run = extendRun(tokens, from: i)
-            handle(run, tokens: tokens, capitalisedInside: capitalisedInside, lowercase: lowercase, english: english, into: &mentions)
+            handle(run, tokens: tokens, seen: seen, english: english, into: &mentions)
             i = (run.last ?? i) + 1
         }
         return mentions
@@ -113,7 +104,7 @@ public struct EntityRecognizer: Sendable {
     }
 
     private func handle(
-        _ fullRun: [Int], tokens: [Token], capitalisedInside: Set<String>, lowercase: Set<String>, english: Bool,
+        _ fullRun: [Int], tokens: [Token], seen: SeenForms, english: Bool,
         into mentions: inout [Mention]
     ) {
         var run = ArraySlice(fullRun)
@@ -133,8 +124,8 @@ public struct EntityRecognizer: Sendable {
         // A sentence's first word that is an ordinary word elsewhere ("Shares of Norvik Holdings", "Members
         // of the Harbour Board"): not part of the name, nor is the joiner after it.
         if let first = run.first, tokens[first].sentenceStart, run.count > 1,
-            !capitalisedInside.contains(tokens[first].text), !gazetteer.entryWords.contains(tokens[first].text),
-            lowercase.contains(tokens[first].lower) || Cues.connectors.contains(tokens[run[run.startIndex + 1]].text)
+            !seen.capitalisedInside(tokens[first].text), !gazetteer.entryWords.contains(tokens[first].text),
+            seen.lowercase(tokens[first].lower) || Cues.connectors.contains(tokens[run[run.startIndex + 1]].text)
         {
             run = run.dropFirst()
             while let next = run.first, Cues.connectors.contains(tokens[next].text) { run = run.dropFirst() }
@@ -153,13 +144,13 @@ public struct EntityRecognizer: Sendable {
             var before = run[..<t]
             while let last = before.last, Cues.titleModifiers.contains(tokens[last].lower) { before = before.dropLast() }
             if !before.isEmpty {
-                handle(Array(before), tokens: tokens, capitalisedInside: capitalisedInside, lowercase: lowercase, english: english, into: &mentions)
+                handle(Array(before), tokens: tokens, seen: seen, english: english, into: &mentions)
             }
             // "General Court", "Premier League": a title word that starts an institution's name.
             let institution = name.contains(where: { hasHead(tokens[$0].text) })
             if !name.isEmpty, name.count <= 4, !institution {
                 var mention = Mention(words: name.map { tokens[$0].text }, position: name.first!)
-                mention.votes[.person, default: 0] += 4
+                mention.votes[.person] += 4
                 addContext(&mention, after: name.last!, tokens: tokens, english: english)
                 mentions.append(mention)
                 return
@@ -174,7 +165,7 @@ public struct EntityRecognizer: Sendable {
         if words.count == 1, Cues.calendarWords.contains(tokens[run.first!].lower) || name.utf8.count < 2 { return }
         // A lone capitalised word that starts a sentence is just the sentence's first word, unless it is a
         // name elsewhere or a known one.
-        if words.count == 1, tokens[run.first!].sentenceStart, !capitalisedInside.contains(name),
+        if words.count == 1, tokens[run.first!].sentenceStart, !seen.capitalisedInside(name),
             gazetteer.kind(of: name) == nil, !tokens[run.first!].acronym
         {
             return
@@ -185,11 +176,11 @@ public struct EntityRecognizer: Sendable {
         if let previous, previous.kind == .word, !previous.capitalised {
             let p = previous.lower
             if Cues.personTitles.contains(p), words.count <= 4, !words.contains(where: hasHead) {
-                mention.votes[.person, default: 0] += 4
+                mention.votes[.person] += 4
             } else if english, Cues.placePrepositions.contains(p) {
-                mention.votes[.place, default: 0] += 2
+                mention.votes[.place] += 2
             } else if english, Cues.weakPlacePrepositions.contains(p) {
-                mention.votes[.place, default: 0] += 1
+                mention.votes[.place] += 1
             }
         }
         addContext(&mention, after: run.last!, tokens: tokens, english: english)
@@ -200,28 +191,28 @@ public struct EntityRecognizer: Sendable {
     private func vote(_ mention: inout Mention, tokens: [Token], run: ArraySlice<Int>) {
         let words = mention.words
         if let kind = gazetteer.kind(of: mention.name) {
-            mention.votes[kind, default: 0] += 6
+            mention.votes[kind] += 6
             return
         }
         if words.count == 1, tokens[run.first!].acronym, words[0].count <= 8 {
-            mention.votes[.organisation, default: 0] += 3
+            mention.votes[.organisation] += 3
             return
         }
         let last = words.last!.lowercased()
         let first = words.first!.lowercased()
         if words.count >= 2, Cues.organisationHeads.contains(last) {
-            mention.votes[.organisation, default: 0] += 4
+            mention.votes[.organisation] += 4
         } else if words.count >= 3, let of = words.firstIndex(of: "of"), of >= 1,
             Cues.organisationLeads.contains(words[of - 1].lowercased())
         {
             // "Ministry of Defence", "Democratic Party of Lorvania", "National Museum of Ghana".
-            mention.votes[.organisation, default: 0] += 4
+            mention.votes[.organisation] += 4
         } else if words.count >= 2, Cues.placeLeads.contains(first) {
-            mention.votes[.place, default: 0] += 4
+            mention.votes[.place] += 4
         } else if words.count >= 2, Cues.placeHeads.contains(last) {
-            mention.votes[.place, default: 0] += 4
+            mention.votes[.place] += 4
         } else if words.count >= 2, words.count <= 4, gazetteer.givenNames.contains(words[0]) {
-            mention.votes[.person, default: 0] += 3
+            mention.votes[.person] += 3
         }
     }
 
@@ -231,11 +222,11 @@ public struct EntityRecognizer: Sendable {
         let next = tokens[last + 1]
         let organisational = mention.words.contains(where: hasHead)
         if next.kind == .word, Cues.speechVerbs.contains(next.lower) {
-            if organisational { mention.votes[.organisation, default: 0] += 1 } else if mention.words.count <= 3 {
-                mention.votes[.person, default: 0] += 2
+            if organisational { mention.votes[.organisation] += 1 } else if mention.words.count <= 3 {
+                mention.votes[.person] += 2
             }
         } else if next.text == ",", last + 2 < tokens.count, tokens[last + 2].lower == "who", !organisational {
-            mention.votes[.person, default: 0] += 2
+            mention.votes[.person] += 2
         }
     }
 
@@ -243,4 +234,39 @@ public struct EntityRecognizer: Sendable {
         let w = word.lowercased()
         return Cues.organisationHeads.contains(w) || Cues.placeHeads.contains(w)
     }
+}
+
+/// Whether a sentence's first word is also seen capitalised inside a sentence, or in lowercase: what tells
+/// a name that starts a sentence from an ordinary word that does.
+///
+/// Only the words that start a sentence are ever asked about, so only they are kept (a few dozen per
+/// article), and every other word is one lookup in their table.
+struct SeenForms {
+    private var table = WordTable<Int>()
+    private var insideCapitalised: [Bool] = []
+    private var inLowercase: [Bool] = []
+
+    init(_ tokens: [Token]) {
+        for token in tokens where token.kind == .word && token.sentenceStart {
+            for form in [token.text, token.lower] where table[form] == nil {
+                table[form] = insideCapitalised.count
+                insideCapitalised.append(false)
+                inLowercase.append(false)
+            }
+        }
+        guard table.count > 0 else { return }
+        for token in tokens where token.kind == .word {
+            if token.capitalised {
+                if !token.sentenceStart, let i = table[token.text] { insideCapitalised[i] = true }
+            } else if let i = table[token.text] {
+                inLowercase[i] = true
+            }
+        }
+    }
+
+    /// `word` (a sentence's first word) is seen capitalised away from a sentence start.
+    func capitalisedInside(_ word: String) -> Bool { table[word].map { insideCapitalised[$0] } ?? false }
+
+    /// `word` (the lowercase form of a sentence's first word) is seen as a word in lowercase.
+    func lowercase(_ word: String) -> Bool { table[word].map { inLowercase[$0] } ?? false }
 }

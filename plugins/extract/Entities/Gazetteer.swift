@@ -7,10 +7,10 @@ import IngestCore
 /// the project). An operator's file (`gazetteer` in `[stages.extract]`) adds to them: one entry per line,
 /// `place<TAB>Name`, `organisation<TAB>Name`, `person<TAB>Name` or `given<TAB>Name`; `#` starts a comment.
 struct Gazetteer: Sendable {
-    var kinds: [String: Entity.Kind] = [:]
-    var givenNames: Set<String> = []
+    var kinds = WordTable<Entity.Kind>()
+    var givenNames = WordSet()
     /// Every word of a multi-word entry, so a sentence-initial word that starts a known name is kept.
-    var entryWords: Set<String> = []
+    var entryWords = WordSet()
     /// The longest entry, in words: how far a lookup needs to look.
     var longest = 1
 
@@ -18,7 +18,7 @@ struct Gazetteer: Sendable {
         var g = Gazetteer()
         for name in GazetteerData.places { g.add(name, .place) }
         for name in GazetteerData.organisations { g.add(name, .organisation) }
-        g.givenNames = Set(GazetteerData.givenNames)
+        g.givenNames = WordSet(GazetteerData.givenNames)
         return g
     }()
 

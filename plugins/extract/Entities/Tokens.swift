@@ -1,3 +1,4 @@
+import IngestCore
 import Foundation
 /// The text as words and punctuation, with sentence starts marked: what entity recognition reads.
 struct Token {

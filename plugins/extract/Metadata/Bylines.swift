@@ -58,7 +58,7 @@ enum Bylines {
         return words[..<cut].joined(separator: " ")
     }
 
-    static let roleWords: Set<String> = [
+    static let roleWords: WordSet = [
         "editor", "contributing", "correspondent", "reporter", "writer", "columnist", "staff", "senior", "news",
         "contributor", "producer", "photographer", "health", "games", "deputy", "chief", "associate", "managing",
         "political", "science", "technology", "tech", "business", "sports", "foreign", "special", "guest",
@@ -104,10 +104,10 @@ enum Bylines {
         return !notNames.contains(text.lowercased())
     }
 
-    static let particles: Set<String> = ["van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "ibn", "al", "el", "y", "dos", "das", "ter", "ten"]
+    static let particles: WordSet = ["van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "ibn", "al", "el", "y", "dos", "das", "ter", "ten"]
 
     /// Bylines that are not a person.
-    static let notNames: Set<String> = [
+    static let notNames: WordSet = [
         "staff", "admin", "administrator", "editor", "editors", "the editors", "editorial", "editorial staff",
         "staff writer", "staff reporter", "guest", "guest author", "anonymous", "unknown", "author", "authors",
         "contributor", "news desk", "newsroom", "web desk", "team", "home", "about", "contact", "share",

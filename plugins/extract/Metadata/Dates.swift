@@ -36,8 +36,8 @@ enum Dates {
         return DateParsing.parse(head.replacingOccurrences(of: "/", with: "-"))
     }
 
-    static let monthNames: [String: Int] = {
-        var names: [String: Int] = [:]
+    static let monthNames: WordTable<Int> = {
+        var names = WordTable<Int>()
         let english = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                        "october", "november", "december"]
         for (i, name) in english.enumerated() {
@@ -142,6 +142,8 @@ enum Dates {
         var modified: DateValue?
         for paragraph in paragraphs.prefix(6) {
             for line in paragraph.split(separator: "\n").prefix(3) where line.utf8.count <= 200 {
+                // Every date form read here has a year in digits: most lines are rejected on that alone.
+                guard line.utf8.contains(where: { $0 &- 0x30 < 10 }) else { continue }
                 // A date line, not a sentence that mentions a date ("It opened on May 2, 2024.").
                 guard line.count <= 100, line.split(separator: " ").count <= 12 else { continue }
                 let lower = line.lowercased()

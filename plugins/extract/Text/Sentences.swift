@@ -1,4 +1,5 @@
 import Foundation
+import IngestCore
 /// Paragraphs, sentences and words of the clean text.
 enum Sentences {
     /// The clean text's paragraphs (separated by blank lines), trimmed, empty ones dropped.
@@ -32,7 +33,7 @@ enum Sentences {
     }
 
     /// Abbreviations whose period does not end a sentence (lowercased, without the period).
-    static let abbreviations: Set<String> = [
+    static let abbreviations: WordSet = [
         "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt",
         "no", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m", "jan", "feb", "mar", "apr", "jun", "jul",
         "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "fig", "approx", "dept", "est", "inc", "ltd", "co",
