@@ -4,18 +4,20 @@ import Glibc
 import Darwin
 #endif
 
-/// A fixed table from short strings (words, names) to values, looked up by their UTF-8 bytes.
+/// A table from short strings (words, names) to integers, looked up by their UTF-8 bytes.
 ///
 /// Stages look words up in lists (stop words, cue words, gazetteers) for every word of every article.
 /// `Set<String>` hashes each probe with seeded SipHash through `Hasher`, which costs more than the rest of
 /// the lookup; this table hashes eight bytes at a time with a multiply-mix and compares the bytes of the one
-/// candidate slot. It is built once and never changes, so it is `Sendable` and shared by every worker.
-public struct WordTable<Value: Sendable>: Sendable {
+/// candidate slot. Keys are only ever added. It is not generic on purpose: a generic table used from
+/// another module runs unspecialised, through metadata, at several times the cost; callers keep their
+/// values in an array and store the index here.
+public struct WordTable: Sendable {
     /// The keys' bytes one after another; `starts[i]..<starts[i + 1]` are key i's.
     private var bytes: [UInt8] = []
     private var starts: [Int32] = [0]
     private var hashes: [UInt64] = []
-    private var values: [Value] = []
+    private var values: [Int] = []
     /// Open addressing, linear probing: an index into `values`, or -1.
     private var slots: [Int32] = []
     private var mask = 0
@@ -23,13 +25,13 @@ public struct WordTable<Value: Sendable>: Sendable {
     public init() {}
 
     /// With the pairs given; a key given twice keeps its last value, as a Dictionary would.
-    public init<S: Sequence>(_ pairs: S) where S.Element == (String, Value) {
+    public init<S: Sequence>(_ pairs: S) where S.Element == (String, Int) {
         for (key, value) in pairs { self[key] = value }
     }
 
     public var count: Int { values.count }
 
-    public subscript(key: String) -> Value? {
+    public subscript(key: String) -> Int? {
         get { find(key).map { values[$0] } }
         set {
             guard let newValue else {
@@ -43,13 +45,13 @@ public struct WordTable<Value: Sendable>: Sendable {
         }
     }
 
-    public subscript(key: Substring) -> Value? {
+    public subscript(key: Substring) -> Int? {
         var key = key
         return key.withUTF8 { find(bytes: $0) }.map { values[$0] }
     }
 
     /// The value for the key spelled by `key`'s bytes (UTF-8).
-    public func value(bytes key: UnsafeBufferPointer<UInt8>) -> Value? {
+    public func value(bytes key: UnsafeBufferPointer<UInt8>) -> Int? {
         find(bytes: key).map { values[$0] }
     }
 
@@ -87,7 +89,7 @@ public struct WordTable<Value: Sendable>: Sendable {
         }
     }
 
-    private mutating func insert(_ key: String, _ value: Value) {
+    private mutating func insert(_ key: String, _ value: Int) {
         let hash = key.utf8.withContiguousStorageIfAvailable { Self.hash($0) } ?? {
             var copy = key
             return copy.withUTF8 { Self.hash($0) }
@@ -148,12 +150,12 @@ public struct WordTable<Value: Sendable>: Sendable {
 
 /// A set of words on a ``WordTable``.
 public struct WordSet: Sendable, ExpressibleByArrayLiteral {
-    private var table = WordTable<Bool>()
+    private var table = WordTable()
 
     public init() {}
 
     public init<S: Sequence>(_ words: S) where S.Element == String {
-        for word in words { table[word] = true }
+        for word in words { table[word] = 1 }
     }
 
     public init(arrayLiteral words: String...) {
@@ -168,6 +170,6 @@ public struct WordSet: Sendable, ExpressibleByArrayLiteral {
     public func contains(bytes: UnsafeBufferPointer<UInt8>) -> Bool { table.value(bytes: bytes) != nil }
 
     public mutating func insert(_ word: String) {
-        if table[word] == nil { table[word] = true }
+        if table[word] == nil { table[word] = 1 }
     }
 }

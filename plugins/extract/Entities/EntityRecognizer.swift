@@ -242,7 +242,7 @@ public struct EntityRecognizer: Sendable {
 /// Only the words that start a sentence are ever asked about, so only they are kept (a few dozen per
 /// article), and every other word is one lookup in their table.
 struct SeenForms {
-    private var table = WordTable<Int>()
+    private var table = WordTable()
     private var insideCapitalised: [Bool] = []
     private var inLowercase: [Bool] = []
 

@@ -7,7 +7,9 @@ import IngestCore
 /// the project). An operator's file (`gazetteer` in `[stages.extract]`) adds to them: one entry per line,
 /// `place<TAB>Name`, `organisation<TAB>Name`, `person<TAB>Name` or `given<TAB>Name`; `#` starts a comment.
 struct Gazetteer: Sendable {
-    var kinds = WordTable<Entity.Kind>()
+    /// Each name's kind, as its index in ``allKinds``.
+    var kinds = WordTable()
+    static let allKinds: [Entity.Kind] = [.person, .organisation, .place]
     var givenNames = WordSet()
     /// Every word of a multi-word entry, so a sentence-initial word that starts a known name is kept.
     var entryWords = WordSet()
@@ -23,13 +25,13 @@ struct Gazetteer: Sendable {
     }()
 
     mutating func add(_ name: String, _ kind: Entity.Kind) {
-        kinds[name] = kind
+        kinds[name] = Self.allKinds.firstIndex(of: kind)!
         let words = name.split(separator: " ")
         longest = max(longest, words.count)
         for word in words { entryWords.insert(String(word)) }
     }
 
-    func kind(of name: String) -> Entity.Kind? { kinds[name] }
+    func kind(of name: String) -> Entity.Kind? { kinds[name].map { Self.allKinds[$0] } }
 
     /// The built-in lists plus the entries of a file.
     ///

@@ -36,8 +36,8 @@ enum Dates {
         return DateParsing.parse(head.replacingOccurrences(of: "/", with: "-"))
     }
 
-    static let monthNames: WordTable<Int> = {
-        var names = WordTable<Int>()
+    static let monthNames: WordTable = {
+        var names = WordTable()
         let english = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                        "october", "november", "december"]
         for (i, name) in english.enumerated() {
