@@ -31,9 +31,11 @@ enum Bylines {
         }
         text = HTMLText.collapse(text.trimming(" ,;:.("))
         var parts: [String] = []
-        for piece in text.replacingOccurrences(of: " & ", with: " and ").replacingOccurrences(of: " And ", with: " and ")
-            .components(separatedBy: " and ")
-        {
+        // Foundation's replacing and splitting cost more than all the rest here: only when there is a joiner.
+        var joined = text
+        if joined.hasASCII(" & ") { joined = joined.replacingOccurrences(of: " & ", with: " and ") }
+        if joined.hasASCII(" And ") { joined = joined.replacingOccurrences(of: " And ", with: " and ") }
+        for piece in joined.hasASCII(" and ") ? joined.components(separatedBy: " and ") : [joined] {
             parts.append(contentsOf: piece.split(separator: ",").map { HTMLText.collapse(String($0)) })
         }
         var names: [String] = []

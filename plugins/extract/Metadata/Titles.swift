@@ -15,12 +15,18 @@ enum Titles {
 
     static func choose(_ candidates: [Candidate], siteName: String?) -> Candidate? {
         let site = siteName.map(key)
-        let usable = candidates.filter { c in
+        var usable: [Candidate] = []
+        var keys: [String] = []
+        for c in candidates {
             let k = key(c.text)
-            return !k.isEmpty && k != site && c.text.count <= 300 && !Bylines.looksLikeAddress(c.text)
+            // utf8.count bounds count from above: the Character count is only taken for long titles.
+            guard !k.isEmpty, k != site, c.text.utf8.count <= 300 || c.text.count <= 300, !Bylines.looksLikeAddress(c.text)
+            else { continue }
+            usable.append(c)
+            keys.append(k)
         }
         guard !usable.isEmpty else { return nil }
-        let keys = usable.map { key($0.text) }
+        let longEnough = keys.map { $0.utf8.count >= 8 && $0.count >= 8 }
         var best: (index: Int, support: Int)?
         for (i, k) in keys.enumerated() {
             var support = 0
@@ -29,7 +35,7 @@ enum Titles {
                 // contains "Hermitian matrix").
                 if other == k {
                     support += 2
-                } else if (other.hasPrefix(k) && k.count >= 8) || (k.hasPrefix(other) && other.count >= 8) {
+                } else if (longEnough[i] && other.hasPrefix(k)) || (longEnough[j] && k.hasPrefix(other)) {
                     support += 1
                 }
             }
@@ -90,6 +96,7 @@ enum Titles {
 
     /// The comparison key: lowercased letters and digits, single spaces.
     static func key(_ s: String) -> String {
+        if let ascii = asciiKey(s) { return ascii }
         var out = String.UnicodeScalarView()
         var space = false
         for scalar in s.unicodeScalars {
@@ -114,5 +121,27 @@ enum Titles {
             }
         }
         return String(out)
+    }
+
+    /// ``key(_:)`` of an ASCII string on its bytes; nil when `s` is not ASCII.
+    private static func asciiKey(_ s: String) -> String? {
+        var source = s
+        return source.withUTF8 { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var space = false
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                let lower = b &- 0x41 < 26 ? b | 0x20 : b
+                if lower &- 0x61 < 26 || b &- 0x30 < 10 {
+                    if space && !out.isEmpty { out.append(0x20) }
+                    space = false
+                    out.append(lower)
+                } else {
+                    space = true
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }
