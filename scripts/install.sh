@@ -60,7 +60,9 @@ for dir in plugins/*/; do
         [ -f "$file" ] && put 644 "$file" "$prefix/share/doc/ingestd/stages/$name/$(basename "$file")"
     done
 done
-[ -f docs/PLUGINS.md ] && put 644 docs/PLUGINS.md "$prefix/share/doc/ingestd/PLUGINS.md"
+for doc in PLUGINS CLI METRICS; do
+    if [ -f "docs/$doc.md" ]; then put 644 "docs/$doc.md" "$prefix/share/doc/ingestd/$doc.md"; fi
+done
 
 # Man pages and completions come from the commands' own help, so they cannot drift from them.
 completions=$(mktemp -d)

@@ -16,6 +16,8 @@ enum StoreMigrations {
     static let v3 = "v3-feed-state-hints"
     static let v4 = "v4-dedupe"
     static let v5 = "v5-article-metadata"
+    /// Full-text search over articles' titles and texts (FTS5), kept in step by triggers.
+    static let v6 = "v6-article-search"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
@@ -35,6 +37,9 @@ enum StoreMigrations {
         }
         migrator.registerMigration(v5) { db in
             try db.execute(sql: v5Schema)
+        }
+        migrator.registerMigration(v6) { db in
+            try db.execute(sql: v6Schema)
         }
         return migrator
     }
@@ -241,5 +246,29 @@ enum StoreMigrations {
     /// confidence, word count, reading time, summary) as one JSON object: `json_extract` reads it.
     private static let v5Schema = """
         ALTER TABLE article ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata));
+        """
+
+    /// `articleSearch`: an FTS5 index over `article.title` and `article.text`. It is an external-content
+    /// table (the text is stored once, in `article`; `snippet()` reads it from there), kept in step by
+    /// triggers on every insert, update of the title or text (reprocessing) and delete, and built from the
+    /// existing rows by the `rebuild` command. Entities are not indexed: FTS5 reads an external table's
+    /// columns by name, and SQLite 3.40 refuses a view computing them from the `entities` JSON.
+    /// `remove_diacritics 2` lets "cafe" find "café".
+    private static let v6Schema = """
+        CREATE VIRTUAL TABLE articleSearch USING fts5(
+            title, text, content = 'article', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+
+        CREATE TRIGGER article_search_insert AFTER INSERT ON article BEGIN
+            INSERT INTO articleSearch (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER article_search_delete AFTER DELETE ON article BEGIN
+            INSERT INTO articleSearch (articleSearch, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER article_search_update AFTER UPDATE OF title, text ON article BEGIN
+            INSERT INTO articleSearch (articleSearch, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articleSearch (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+
+        INSERT INTO articleSearch (articleSearch) VALUES ('rebuild');
         """
 }

@@ -30,7 +30,7 @@ public final class SQLiteStore: ArticleStore {
     /// The database file.
     public let path: String
     private let pool: DatabasePool
-    private let queueConfiguration: QueueConfiguration
+    let queueConfiguration: QueueConfiguration
     private let keepRaw: Bool
     // Internal, not private: the feed extension (SQLiteStore+Feeds.swift) stamps and writes with them.
     let clock: @Sendable () -> Date
@@ -223,6 +223,12 @@ public final class SQLiteStore: ArticleStore {
             try QueueItemRecord.peek(db, queue: queue, state: state, limit: limit).map { item throws(StoreError) in
                 try item.row()
             }
+        }
+    }
+
+    public func oldestReady(queue: String) throws(StoreError) -> Date? {
+        try read("oldest ready") { db in
+            try QueueItemRecord.oldestReady(db, queue: queue).map { Date(timeIntervalSince1970: $0) }
         }
     }
 

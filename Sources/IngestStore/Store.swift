@@ -30,6 +30,9 @@ public protocol ArticleStore: Sendable {
     /// Rows of a queue without claiming them, oldest first.
     func peek(queue: String, state: QueueState?, limit: Int) throws(StoreError) -> [QueueRow]
 
+    /// Since when the queue's longest-waiting ready row has been claimable, or `nil` with no ready row.
+    func oldestReady(queue: String) throws(StoreError) -> Date?
+
     /// Row counts per queue and state.
     func queueStats() throws(StoreError) -> [QueueStats]
 

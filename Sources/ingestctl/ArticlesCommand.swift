@@ -5,7 +5,7 @@ import IngestDaemon
 import IngestStore
 
 struct Articles: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Look up stored articles.", subcommands: [Show.self, Duplicates.self])
+    static let configuration = CommandConfiguration(abstract: "Look up stored articles.", subcommands: [Show.self, Trace.self, Search.self, Duplicates.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An article's fields, queue row and stage trace.")

@@ -16,8 +16,11 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "JSON lines instead of a table (the default when output is not a terminal).")
     var json = false
 
-    /// JSON when asked, or when the output goes to a pipe or a file.
-    var wantsJSON: Bool { json || isatty(STDOUT_FILENO) == 0 }
+    @Flag(name: .long, help: "A table even when output is not a terminal (without colour).")
+    var table = false
+
+    /// JSON when asked, or when the output goes to a pipe or a file and no table was asked for.
+    var wantsJSON: Bool { json || (!table && isatty(STDOUT_FILENO) == 0) }
 
     func loadConfiguration() throws -> IngestConfiguration {
         do {
@@ -66,6 +69,8 @@ extension ConnectionOptions {
         } catch .notRunning(let path) {
             note("ingestd is not running (no answer on \(path)); reading the database directly")
             return .database(try openStore(config()))
+        } catch .cannotConnect(let path, let why) where why == String(cString: strerror(EACCES)) {
+            throw permissionDenied(path)
         } catch {
             throw CLIError("\(error)")
         }

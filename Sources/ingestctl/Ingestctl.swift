@@ -7,5 +7,6 @@ struct Ingestctl: AsyncParsableCommand {
         commandName: "ingestctl",
         abstract: "Shows ingestd's status and drives it: the queue, articles, dry runs, config checks.",
         version: "0.1.0",
-        subcommands: [Status.self, Queue.self, Articles.self, Run.self, Validate.self, Feeds.self, Extract.self, Classify.self, Plugins.self, Bench.self, BenchDedupe.self])
+        subcommands: [Status.self, Queue.self, Articles.self, Run.self, Validate.self, Feeds.self, Extract.self, Classify.self, Plugins.self, Bench.self, BenchDedupe.self,
+                      Reprocess.self, Reload.self, Pause.self, Resume.self, Config.self, Stages.self, Folders.self])
 }

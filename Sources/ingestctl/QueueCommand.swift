@@ -6,8 +6,8 @@ import IngestStore
 
 struct Queue: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read and consume the queue: stats, peek, claim, ack, nack.",
-        subcommands: [Stats.self, Peek.self, Claim.self, Ack.self, Nack.self])
+        abstract: "Read, consume and maintain the queue: stats, peek, claim, ack, nack, retry, purge.",
+        subcommands: [Stats.self, Peek.self, Claim.self, Ack.self, Nack.self, Retry.self, Purge.self])
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rows per queue and state.")
@@ -49,7 +49,8 @@ struct Queue: ParsableCommand {
             if connection.wantsJSON { return try rows.forEach(printJSONLine) }
             printTable(
                 ["ID", "ARTICLE", "STATE", "ATTEMPTS", "LEASE OWNER", "LAST ERROR"],
-                rows.map { ["\($0.id)", "\($0.articleId)", $0.state.rawValue, "\($0.attempts)", $0.leaseOwner ?? "-", short($0.lastError, 40)] })
+                rows.map { ["\($0.id)", "\($0.articleId)", $0.state.rawValue, "\($0.attempts)", $0.leaseOwner ?? "-", short($0.lastError, 40)] },
+                colour: connection.wantsColour, columns: [2])
         }
     }
 

@@ -45,24 +45,56 @@ struct Status: ParsableCommand {
         print("\nSOURCES")
         printTable(
             ["NAME", "KIND", "STATE", "SEEN", "DONE", "FAILED", "LAST ERROR"],
-            r.sources.map { s in
+            sourcesByTrouble(r.sources).map { s in
                 [s.name, s.kind.rawValue, s.state, "\(s.counts["seen"] ?? 0)", "\(s.counts["done"] ?? 0)",
                  "\(s.counts["failed"] ?? 0)", s.lastError.map { "\(short($0, 60)) (\(iso(s.lastErrorAt)))" } ?? "-"]
             })
         print("\nSTAGES")
-        printTable(["STAGE", "PROCESSED", "DROPPED", "FAILED"], r.stages.map { ["\($0.name)", "\($0.processed)", "\($0.dropped)", "\($0.failed)"] })
+        printTable(
+            ["STAGE", "PROCESSED", "DROPPED", "FAILED", "P50", "P99"],
+            r.stages.map { ["\($0.name)", "\($0.processed)", "\($0.dropped)", "\($0.failed)", millis($0.p50Ms), millis($0.p99Ms)] })
         if let plugins = r.plugins, !plugins.isEmpty {
             print("\nPLUGINS")
             printPlugins(plugins)
         }
-        printQueues(r.queues)
+        printQueues(r.queues, oldestReady: r.oldestReadySecs)
+    }
+
+    /// Failing feeds first, then those backing off, then the rest, each group in the daemon's order: what
+    /// needs a look comes at the top.
+    private func sourcesByTrouble(_ sources: [SourceStatus]) -> [SourceStatus] {
+        func rank(_ s: SourceStatus) -> Int {
+            switch s.state {
+            case "failing": 0
+            case "backing_off": 1
+            default: 2
+            }
+        }
+        return sources.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 }
 
-func printQueues(_ queues: [QueueStats]) {
+/// The queue counts by state; with `oldestReady` (a live daemon's answer), how long each queue's oldest
+/// ready row has waited.
+func printQueues(_ queues: [QueueStats], oldestReady: [String: Int]? = nil) {
     print("\nQUEUES")
     let states = QueueState.allCases.map(\.rawValue)
-    printTable(["QUEUE"] + states.map { $0.uppercased() }, queues.map { q in [q.queue] + states.map { "\(q.counts[$0] ?? 0)" } })
+    var header = ["QUEUE"] + states.map { $0.uppercased() }
+    if oldestReady != nil { header.append("OLDEST READY") }
+    printTable(header, queues.map { q in
+        var row = [q.queue] + states.map { "\(q.counts[$0] ?? 0)" }
+        if let oldestReady { row.append(oldestReady[q.queue].map { duration($0) } ?? "-") }
+        return row
+    })
+}
+
+/// A latency in milliseconds, with the precision that matters at its size; `-` when unknown.
+private func millis(_ ms: Double?) -> String {
+    guard let ms else { return "-" }
+    if ms < 1 { return String(format: "%.3fms", ms) }
+    if ms < 100 { return String(format: "%.1fms", ms) }
+    if ms < 10_000 { return String(format: "%.0fms", ms) }
+    return String(format: "%.1fs", ms / 1_000)
 }
 
 private func duration(_ secs: Int) -> String {

@@ -32,11 +32,8 @@ struct IngestdCommand: AsyncParsableCommand {
             return
         }
         let level = Logger.Level(rawValue: loaded.0.daemon.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // The journal with structured fields when systemd connected stderr to it; readable lines otherwise.
+        LoggingSystem.bootstrap(DaemonLogging.factory(level: level))
         let logger = Logger(label: "ingestd")
         do {
             try await Daemon(configuration: loaded.0, logger: logger).run()

@@ -19,6 +19,8 @@ struct MigrationTests {
         #expect(tables == [
             "article", "queueItem", "inputLedger", "rawInput", "feed", "feedState", "dedupeFingerprint", "dedupeBand",
             "grdb_migrations",
+            // The FTS5 index (v6) and its shadow tables.
+            "articleSearch", "articleSearch_data", "articleSearch_idx", "articleSearch_docsize", "articleSearch_config",
         ])
         #expect(applied == StoreMigrations.migrator.migrations)
         #expect(applied.first == "v1-articles-queue-ledger")

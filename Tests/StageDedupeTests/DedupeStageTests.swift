@@ -148,6 +148,28 @@ struct DedupeStageTests {
         #expect(copy.reason?.hasPrefix("duplicate of article 42") == true)
     }
 
+    @Test("a stored article run again (reprocess) is not a copy of itself, but still of another original")
+    func reprocessedIsNotItsOwnCopy() async throws {
+        let index = MemoryIndex()
+        let s = try stage(index: index)
+        let first = try await run(s, article(story))
+        index.add(id: 7, try #require(first.article.fingerprint))
+        await s.finished(first.article, committed: true)
+
+        var again = article(story)
+        again.id = 7
+        let rerun = try await run(s, again)
+        #expect(!rerun.dropped)
+        #expect(rerun.article.duplicateOf == nil)
+        await s.finished(rerun.article, committed: true)
+
+        var other = article(story)
+        other.id = 8
+        let copy = try await run(s, other)
+        #expect(copy.dropped)
+        #expect(copy.article.duplicateOf == 7)
+    }
+
     @Test("two copies in flight at once: exactly one passes")
     func concurrentCopies() async throws {
         let s = try stage()

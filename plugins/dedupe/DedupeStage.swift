@@ -39,8 +39,10 @@ public struct DedupeStage: Stage {
                 // Without the index a copy could pass as an original; retrying later is the safe choice.
                 throw StageError("dedupe index unavailable: \(error)", disposition: .retry)
             }
+            // A stored article run through the pipeline again (`ingestctl reprocess`) keeps its id: its own
+            // fingerprint must not make it a copy of itself.
             let candidates =
-                committed.map { ($0.fingerprint, Optional($0.articleId)) }
+                committed.filter { $0.articleId != article.id }.map { ($0.fingerprint, Optional($0.articleId)) }
                 + state.pending.candidates(fingerprint).map { ($0, Int64?.none) }
             if let best = Self.bestMatch(for: fingerprint, among: candidates, configuration) { return best }
             state.pending.insert(fingerprint)

@@ -99,3 +99,127 @@ public struct PipelineConfiguration: Sendable, Equatable {
         section.finish()
     }
 }
+
+/// The `[metrics]` section: the Prometheus endpoint, off by default.
+///
+/// - Configuration keys:
+///   - `enabled` (bool, default: false): serve `GET /metrics` over HTTP on ``listen``.
+///   - `listen` (string, default: "127.0.0.1:9464"): `IPv4:port`, `[IPv6]:port` or `localhost:port`.
+///   - `allow_non_loopback` (bool, default: false): allow an address other than loopback.
+///
+/// - Important: The endpoint has no authentication and no TLS, and its labels name every source, feed,
+///   stage, plugin and queue, with their error counts. So it listens on loopback only (where the scraper
+///   runs on the same host, or reaches it through a tunnel or a proxy that adds both) unless the operator
+///   says otherwise with `allow_non_loopback = true`.
+public struct MetricsConfiguration: Sendable, Equatable {
+    public var enabled = false
+    public var listen = "127.0.0.1:9464"
+    public var allowNonLoopback = false
+    /// ``listen`` parsed: the address's 4 or 16 bytes and the port.
+    public var address: [UInt8] = [127, 0, 0, 1]
+    public var port = 9464
+
+    public init() {}
+
+    public init(from section: ConfigSection) {
+        enabled = section.bool("enabled", default: enabled)
+        listen = section.string("listen", default: listen)
+        allowNonLoopback = section.bool("allow_non_loopback", default: allowNonLoopback)
+        section.finish()
+        guard let (address, port) = Self.parse(listen) else {
+            section.problem(
+                "listen", "'\(listen)' is not IPv4:port, [IPv6]:port or localhost:port with a port from 1 to 65535")
+            return
+        }
+        self.address = address
+        self.port = port
+        if !Self.isLoopback(address) && !allowNonLoopback {
+            section.problem(
+                "listen",
+                "\(listen) is not a loopback address: the metrics endpoint has no authentication or TLS; set allow_non_loopback = true to serve it there anyway")
+        }
+    }
+
+    /// `host:port` as address bytes (4 for IPv4, 16 for IPv6) and a port in 1…65535; `nil` when malformed.
+    public static func parse(_ text: String) -> ([UInt8], Int)? {
+        let host: Substring
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            portText = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard portText.allSatisfy(\.isASCII), let port = Int(portText), (1...65_535).contains(port) else { return nil }
+        if host == "localhost" { return ([127, 0, 0, 1], port) }
+        if text.hasPrefix("[") { return parseIPv6(host).map { ($0, port) } }
+        return parseIPv4(host).map { ($0, port) }
+    }
+
+    /// Dotted-quad IPv4, four decimal numbers 0…255 (no leading zeros beyond a single 0).
+    static func parseIPv4(_ text: Substring) -> [UInt8]? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var bytes: [UInt8] = []
+        for part in parts {
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
+                part == "0" || !part.hasPrefix("0"), let value = UInt8(part)
+            else { return nil }
+            bytes.append(value)
+        }
+        return bytes
+    }
+
+    /// IPv6 text (RFC 4291 §2.2: eight groups of up to four hex digits, one `::` for a run of zeros, an
+    /// IPv4 tail); no zone index.
+    static func parseIPv6(_ text: Substring) -> [UInt8]? {
+        func groups(_ part: Substring) -> [UInt8]? {
+            if part.isEmpty { return [] }
+            var bytes: [UInt8] = []
+            let fields = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (i, field) in fields.enumerated() {
+                if i == fields.count - 1, field.contains(".") {
+                    guard let v4 = parseIPv4(field) else { return nil }
+                    bytes += v4
+                    continue
+                }
+                guard (1...4).contains(field.count), field.allSatisfy(\.isHexDigit), let value = UInt16(field, radix: 16)
+                else { return nil }
+                bytes += [UInt8(value >> 8), UInt8(value & 0xFF)]
+            }
+            return bytes
+        }
+        // Where `::` is, if anywhere; a second one is an error.
+        var gap: Range<Substring.Index>?
+        var i = text.startIndex
+        while i < text.endIndex {
+            let next = text.index(after: i)
+            if text[i] == ":", next < text.endIndex, text[next] == ":" {
+                guard gap == nil else { return nil }
+                gap = i..<text.index(after: next)
+                i = gap!.upperBound
+            } else {
+                i = next
+            }
+        }
+        guard let gap else {
+            guard let bytes = groups(text), bytes.count == 16 else { return nil }
+            return bytes
+        }
+        guard let head = groups(text[..<gap.lowerBound]), let tail = groups(text[gap.upperBound...]),
+            head.count + tail.count <= 14
+        else { return nil }
+        return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
+    }
+
+    /// 127.0.0.0/8, `::1`, and IPv4 loopback mapped into IPv6 (`::ffff:127.x.y.z`).
+    public static func isLoopback(_ address: [UInt8]) -> Bool {
+        if address.count == 4 { return address[0] == 127 }
+        guard address.count == 16 else { return false }
+        if address == [UInt8](repeating: 0, count: 15) + [1] { return true }
+        return address[0..<10].allSatisfy { $0 == 0 } && address[10] == 0xFF && address[11] == 0xFF && address[12] == 127
+    }
+}

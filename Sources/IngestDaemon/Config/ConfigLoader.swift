@@ -20,6 +20,8 @@ public struct IngestConfiguration: Sendable {
     public var router: Router
     /// `[plugins]`: where exec plugins are found.
     public var plugins: PluginsConfiguration
+    /// `[metrics]`: the Prometheus endpoint (off by default).
+    public var metrics: MetricsConfiguration
     /// Where it came from: file paths, or "embedded defaults".
     public var origin: String
     /// The `[stages]` table as read, to build the pipeline again with what only the daemon has (the store).
@@ -92,6 +94,7 @@ public enum ConfigLoader {
 
         let plugins = PluginsConfiguration(from: root.section("plugins"), resolve: daemon.resolve)
         let feedFetch = FeedFetchConfiguration(from: root.section("feeds"))
+        let metrics = MetricsConfiguration(from: root.section("metrics"))
         let router = Router(routes: root.sections("routes").map(Route.init(from:)))
         var folders: [FolderSource.Configuration] = []
         var feeds: [FeedSourceConfiguration] = []
@@ -145,7 +148,8 @@ public enum ConfigLoader {
         guard problems.items.isEmpty else { throw ConfigurationError(problems: problems.items) }
         let configuration = IngestConfiguration(
             daemon: daemon, store: store, queue: queue, pipeline: pipelineConfig, folders: folders, feeds: feeds,
-            feedFetch: feedFetch, router: router, plugins: plugins, origin: origin, stagesValues: stagesValues)
+            feedFetch: feedFetch, router: router, plugins: plugins, metrics: metrics, origin: origin,
+            stagesValues: stagesValues)
         return (configuration, pipeline)
     }
 

@@ -43,6 +43,9 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var lastStoreError: String?
     /// The exec plugins in the pipeline (`GET /v1/plugins` has the same); absent from older daemons.
     public var plugins: [PluginStatus]?
+    /// Per queue with `ready` rows, how long the oldest of them has waited since it was enqueued, in
+    /// seconds; absent from older daemons.
+    public var oldestReadySecs: [String: Int]?
 }
 
 /// `POST /v1/queue/claim`.

@@ -16,11 +16,11 @@ final class ControlServer: Service {
 
     init(
         path: String, store: any ArticleStore, feeds: FeedPoller?, status: @escaping @Sendable () -> StatusReport,
-        plugins: @escaping @Sendable () -> [PluginStatus] = { [] }, logger: Logger
+        plugins: @escaping @Sendable () -> [PluginStatus] = { [] }, operations: OperatorRoutes? = nil, logger: Logger
     ) {
         self.path = path
         self.logger = logger
-        routes = ControlRoutes(store: store, feeds: feeds, status: status, plugins: plugins)
+        routes = ControlRoutes(store: store, feeds: feeds, status: status, plugins: plugins, operations: operations)
     }
 
     /// Refuses to start when another daemon answers on the socket; removes a stale socket file.
@@ -53,8 +53,11 @@ struct ControlRoutes: Sendable {
     let feeds: FeedPoller?
     let status: @Sendable () -> StatusReport
     let plugins: @Sendable () -> [PluginStatus]
+    /// Reprocess, search, queue retry and purge, pause and resume (OperatorRoutes.swift).
+    var operations: OperatorRoutes? = nil
 
     func answer(_ request: UnixHTTPServer.Request) async -> UnixHTTPServer.Response {
+        if let operations, let answer = await operations.answer(request) { return answer }
         let segments = request.path.split(separator: "/").map(String.init)
         switch (request.method, segments) {
         case ("GET", ["v1", "version"]):

@@ -40,27 +40,36 @@ public final class Daemon: Sendable {
         let runner = PipelineRunner(
             pipeline: pipeline, store: store, storeConfiguration: configuration.store,
             workers: configuration.daemon.workers, router: configuration.router, logger: logger)
-        let feeds = Self.feedPoller(configuration, store: store, sink: runner, logger: logger)
+        // Sources hand documents to the pipeline through the gate `ingestctl pause` closes.
+        let intake = IntakeGate(sink: runner)
+        let feeds = Self.feedPoller(configuration, store: store, sink: intake, logger: logger) { intake.current.paused }
+        intake.onResume { feeds.wake() }
         let folders = configuration.folders.map {
-            FolderSource(configuration: $0, sink: runner, feeds: feeds.fileContext, logger: logger)
+            FolderSource(configuration: $0, sink: intake, feeds: feeds.fileContext, logger: logger)
         }
 
         let config = configuration
         let pipelineNames = pipeline.names
         let status: @Sendable () -> StatusReport = {
             let snapshot = runner.stats.snapshot()
+            let queues = (try? store.queueStats()) ?? []
             return StatusReport(
                 version: ControlAPI.ingestdVersion, pid: getpid(), startedAt: startedAt,
                 uptimeSecs: Int(Date().timeIntervalSince(startedAt)), config: config.origin,
                 database: config.store.path, pipeline: pipelineNames,
-                sources: folders.map { $0.status() } + feeds.statuses(),
-                stages: snapshot.stages, queues: (try? store.queueStats()) ?? [],
+                sources: intake.mark(folders.map { $0.status() } + feeds.statuses()),
+                stages: snapshot.stages, queues: queues,
                 articlesLastMinute: snapshot.articlesLastMinute, enqueuedSinceStart: snapshot.enqueued,
                 droppedSinceStart: snapshot.dropped, lastStoreError: snapshot.lastStoreError,
-                plugins: plugins.statuses())
+                plugins: plugins.statuses(), oldestReadySecs: oldestReadyAges(store: store, queues: queues))
         }
+        let operations = OperatorRoutes(
+            store: store,
+            reprocessor: Reprocessor(pipeline: pipeline, store: store, router: configuration.router, logger: logger),
+            intake: intake)
         let control = ControlServer(
-            path: socketPath, store: store, feeds: feeds, status: status, plugins: { plugins.statuses() }, logger: logger)
+            path: socketPath, store: store, feeds: feeds, status: status, plugins: { plugins.statuses() },
+            operations: operations, logger: logger)
         let heartbeat = Heartbeat(notifier: notifier, status: status, logger: logger)
 
         // Started in this order, stopped in reverse: sources first, the pipeline, then the plugins it used.
@@ -68,6 +77,13 @@ public final class Daemon: Sendable {
             .init(service: PluginService(host: plugins)), .init(service: runner), .init(service: control),
             .init(service: heartbeat),
         ]
+        if configuration.metrics.enabled {
+            // Off by default. Bound here, before anything starts, so a port in use stops the start with why.
+            let metrics = DaemonMetrics(
+                stats: runner.stats, store: store, feeds: { feeds.listings() }, plugins: { plugins.statuses() },
+                startedAt: startedAt)
+            services.append(.init(service: try MetricsServer(configuration: configuration.metrics, metrics: metrics, logger: logger)))
+        }
         services += folders.map { .init(service: $0) }
         services.append(.init(service: feeds))
         services.append(.init(service: ReloadOnHangup(pipeline: pipeline, feeds: feeds, plugins: plugins, notifier: notifier, logger: logger)))
@@ -93,7 +109,8 @@ public final class Daemon: Sendable {
     /// The feed poller, with one libcurl fetcher shared by every feed and their full-content fetches. It
     /// runs even with no feeds configured, since `ingestctl feeds add` can add some at any time.
     static func feedPoller(
-        _ configuration: IngestConfiguration, store: SQLiteStore, sink: any DocumentSink, logger: Logger
+        _ configuration: IngestConfiguration, store: SQLiteStore, sink: any DocumentSink, logger: Logger,
+        isPaused: @escaping @Sendable () -> Bool = { false }
     ) -> FeedPoller {
         var fetch = HTTPFetcher.Configuration()
         fetch.maxConcurrentTransfers = configuration.feedFetch.maxConcurrent
@@ -103,7 +120,8 @@ public final class Daemon: Sendable {
         fetch.userAgent = HTTPFetcher.userAgent(version: ControlAPI.ingestdVersion)
         return FeedPoller(
             configuration: .init(feeds: configuration.feeds, fetch: configuration.feedFetch),
-            fetcher: HTTPFetcher(configuration: fetch), registry: store, ledger: store, sink: sink, logger: logger)
+            fetcher: HTTPFetcher(configuration: fetch), registry: store, ledger: store, sink: sink, logger: logger,
+            isPaused: isPaused)
     }
 }
 
@@ -140,10 +158,12 @@ struct Heartbeat: Service {
         notifier.notify("STOPPING=1")
     }
 
-    private func summary() -> String {
-        let s = status()
+    private func summary() -> String { Self.summary(status()) }
+
+    /// The `STATUS=` line: "42 articles/min, queue 17 ready, 1 failing feed".
+    static func summary(_ s: StatusReport) -> String {
         let depth = s.queues.reduce(0) { $0 + ($1.counts["ready"] ?? 0) }
-        let failing = s.sources.filter { $0.state == "failing" }.count
-        return "\(s.articlesLastMinute) articles/min, queue \(depth) ready, \(failing) failing sources"
+        let failing = s.sources.filter { $0.kind == .feed && $0.state == "failing" }.count
+        return "\(s.articlesLastMinute) articles/min, queue \(depth) ready, \(failing) failing feed\(failing == 1 ? "" : "s")"
     }
 }

@@ -83,20 +83,28 @@ public final class PipelineRunner: Service, DocumentSink {
 
     private func process(_ document: RawDocument) async {
         let articles: [Article]
+        let clock = ContinuousClock()
+        let started = clock.now
         do {
             articles = try DocumentDecoder.decode(document)
-            stats.recordDecode(ok: true)
+            stats.recordDecode(
+                ok: true, source: document.origin.source, articles: articles.count,
+                micros: Self.micros(clock.now - started))
         } catch {
-            stats.recordDecode(ok: false)
+            stats.recordDecode(ok: false, micros: Self.micros(clock.now - started))
             await fail(document, error)
             return
         }
         var outcomes: [ArticleOutcome] = []
         var traces: [[TraceEntry]] = []
+        // What stages log about this input says where it came from (SOURCE, LOCATION in the journal).
+        var inputLogger = logger
+        inputLogger[metadataKey: "source"] = .string(document.origin.source)
+        inputLogger[metadataKey: "location"] = .string(document.origin.location)
         for article in articles {
             var attempt = 0
             while true {
-                let result = await pipeline.run(article, logger: logger)
+                let result = await pipeline.run(article, logger: inputLogger)
                 switch result {
                 case .completed(let done):
                     outcomes.append(ArticleOutcome(article: done, queue: router.queue(for: done)))
@@ -182,8 +190,13 @@ public final class PipelineRunner: Service, DocumentSink {
                 var answers: [@Sendable () async -> Void] = []
                 for (pending, result) in zip(batch, results) {
                     await finished(pending.entry, committed: !result.alreadyIngested)
-                    if !result.alreadyIngested { pending.trace.forEach(stats.record(trace:)) }
-                    stats.recordCommit(enqueued: result.enqueued, dropped: result.dropped, alreadyIngested: result.alreadyIngested)
+                    if !result.alreadyIngested {
+                        pending.trace.forEach(stats.record(trace:))
+                        logCommitted(pending.entry, result)
+                    }
+                    stats.recordCommit(
+                        source: pending.entry.source, enqueued: result.enqueued, dropped: result.dropped,
+                        alreadyIngested: result.alreadyIngested)
                     let summary = IngestSummary(enqueued: result.enqueued, dropped: result.dropped, alreadyIngested: result.alreadyIngested)
                     answers.append { await pending.receipt.acknowledge(summary) }
                 }
@@ -213,6 +226,29 @@ public final class PipelineRunner: Service, DocumentSink {
         // The store stayed unavailable: give the documents back; their sources offer them again later.
         for pending in batch { await finished(pending.entry, committed: false) }
         return batch.map { pending in { await pending.receipt.release() } }
+    }
+
+    /// One debug line per stored article, with its id: `journalctl ARTICLE_ID=42` finds what happened to it.
+    private func logCommitted(_ entry: CommitEntry, _ result: CommitResult) {
+        guard logger.logLevel <= .debug else { return }
+        for (outcome, id) in zip(entry.outcomes, result.articleIds) {
+            var metadata: Logger.Metadata = [
+                "article.id": "\(id)", "source": .string(entry.source), "location": .string(entry.location),
+            ]
+            if let drop = outcome.drop {
+                metadata["stage"] = .string(drop.stage)
+                metadata["reason"] = .string(drop.reason)
+                logger.debug("article stored as dropped", metadata: metadata)
+            } else {
+                metadata["queue"] = .string(outcome.queue)
+                logger.debug("article enqueued", metadata: metadata)
+            }
+        }
+    }
+
+    private static func micros(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 
     /// Tells the stages the fate of every article of `entry`.

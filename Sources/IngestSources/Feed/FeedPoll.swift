@@ -116,7 +116,7 @@ struct FeedPoll {
 
     private func log(_ report: FeedPollReport, state: FeedState, reason: FeedSchedule.Reason) {
         var metadata: Logger.Metadata = [
-            "feed": "\(name)", "outcome": "\(report.outcome.rawValue)", "millis": "\(report.millis)",
+            "feed": "\(name)", "feed.url": "\(report.url)", "outcome": "\(report.outcome.rawValue)", "millis": "\(report.millis)",
             "next_poll_in_s": "\(Int((report.nextPollAt ?? Date()).timeIntervalSinceNow))", "next_poll_reason": "\(reason.rawValue)",
         ]
         if let status = report.status { metadata["status"] = "\(status)" }

@@ -41,13 +41,16 @@ public final class FeedPoller: Service {
     let sink: any DocumentSink
     let logger: Logger
     let state = FeedPollerState()
+    /// Whether intake is paused (`ingestctl pause`): no scheduled poll starts; ``wake()`` on resume.
+    let isPaused: @Sendable () -> Bool
     private let bell: AsyncStream<Void>.Continuation
     private let doorbell: AsyncStream<Void>
 
     public init(
         configuration: Configuration, fetcher: HTTPFetcher, registry: any FeedRegistry, ledger: any IngestLedger,
-        sink: any DocumentSink, logger: Logger
+        sink: any DocumentSink, logger: Logger, isPaused: @escaping @Sendable () -> Bool = { false }
     ) {
+        self.isPaused = isPaused
         self.configuration = configuration
         self.fetcher = fetcher
         self.registry = registry
@@ -75,6 +78,11 @@ public final class FeedPoller: Service {
     /// Re-reads the feeds added or removed with `ingestctl` (also done every ``Configuration/refreshInterval``).
     public func reload() {
         loadFeeds()
+        bell.yield()
+    }
+
+    /// Looks again at what is due: intake resumed after a pause.
+    public func wake() {
         bell.yield()
     }
 
@@ -110,10 +118,13 @@ public final class FeedPoller: Service {
                         loadFeeds()
                         lastRefresh = .now
                     }
-                    for job in state.takeDue(now: Date()) {
+                    // While intake is paused only polls asked for by name start (their items wait at the gate).
+                    let paused = isPaused()
+                    for job in state.takeDue(now: Date(), forcedOnly: paused) {
                         group.addTask { await FeedPoll(poller: self, job: job).run() }
                     }
-                    let untilDue = state.untilNextDue(now: Date()).map { Duration.milliseconds(Int64($0 * 1000) + 5) }
+                    let untilDue = state.untilNextDue(now: Date(), forcedOnly: paused)
+                        .map { Duration.milliseconds(Int64($0 * 1000) + 5) }
                     let untilRefresh = refresh - (ContinuousClock.now - lastRefresh)
                     await waitForBell(upTo: min(untilDue ?? untilRefresh, untilRefresh))
                 }

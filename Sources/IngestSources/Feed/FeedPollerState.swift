@@ -69,12 +69,12 @@ final class FeedPollerState: Sendable {
     var names: Set<String> { shared.withLock { Set($0.slots.keys) } }
 
     /// Starts every feed due at `now` that is not already polling; returns their jobs.
-    func takeDue(now: Date) -> [Job] {
+    func takeDue(now: Date, forcedOnly: Bool = false) -> [Job] {
         shared.withLock { s in
             guard !s.stopping else { return [] }
             var jobs: [Job] = []
             for (name, var slot) in s.slots where !slot.polling {
-                let due = slot.forced || (slot.state.nextPollAt ?? .distantPast) <= now
+                let due = slot.forced || (!forcedOnly && (slot.state.nextPollAt ?? .distantPast) <= now)
                 guard due else { continue }
                 slot.polling = true
                 slot.forced = false
@@ -89,10 +89,11 @@ final class FeedPollerState: Sendable {
         }
     }
 
-    /// How long until the next feed is due (`nil`: none is scheduled, e.g. all are polling).
-    func untilNextDue(now: Date) -> TimeInterval? {
+    /// How long until the next feed is due (`nil`: none is scheduled, e.g. all are polling). With
+    /// `forcedOnly` (intake paused) only polls asked for with `ingestctl feeds poll` count.
+    func untilNextDue(now: Date, forcedOnly: Bool = false) -> TimeInterval? {
         shared.withLock { s in
-            s.slots.values.filter { !$0.polling }.map { slot in
+            s.slots.values.filter { !$0.polling && (!forcedOnly || $0.forced) }.map { slot in
                 slot.forced ? 0 : max(0, (slot.state.nextPollAt ?? .distantPast).timeIntervalSince(now))
             }.min()
         }

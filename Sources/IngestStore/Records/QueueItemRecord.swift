@@ -157,6 +157,12 @@ struct QueueItemRecord: Decodable, FetchableRecord, TableRecord {
             db, sql: "SELECT * FROM queueItem WHERE queue = ? ORDER BY id LIMIT ?", arguments: [queue, limit])
     }
 
+    /// The earliest `availableAt` of the queue's ready rows: one step down the claim index.
+    static func oldestReady(_ db: Database, queue: String) throws -> Double? {
+        try Double.fetchOne(
+            db, sql: "SELECT MIN(availableAt) FROM queueItem WHERE queue = ? AND state = 'ready'", arguments: [queue])
+    }
+
     /// The queue row of an article, if it was enqueued.
     static func forArticle(_ db: Database, articleId: Int64) throws -> QueueItemRecord? {
         try QueueItemRecord.fetchOne(
