@@ -27,17 +27,6 @@ enum Agreement {
                 groups.append(Group(words: mention.words, votes: mention.votes, count: 1, first: mention.position))
             }
         }
-        // Groups by their last and by their first word.
-        var byLast: [String: [Int]] = [:]
-        var byFirst: [String: [Int]] = [:]
-        for (h, group) in groups.enumerated() {
-            byLast[group.words.last!, default: []].append(h)
-            byFirst[group.words.first!, default: []].append(h)
-        }
-        func related(_ words: [String]) -> [Int] {
-            let a = byLast[words.last!] ?? [], b = byFirst[words.first!] ?? []
-            return b.isEmpty ? a : a.isEmpty ? b : Array(Set(a + b)).sorted()
-        }
         // Shorter names into longer ones, shortest first so chains settle.
         var target = Array(groups.indices)
         let byLength = groups.indices.sorted { groups[$0].words.count < groups[$1].words.count }
@@ -47,9 +36,10 @@ enum Agreement {
             // A known place or organisation ("Jordan", "Washington") is not someone's surname.
             let strongOwn = groups[g].votes[.place] >= 6 || groups[g].votes[.organisation] >= 6
             var best: Int?
-            // Only names that share the last or the first word can take this one in.
-            for h in related(short) where h != g && groups[h].words.count > short.count {
+            for h in groups.indices where h != g && groups[h].words.count > short.count {
                 let long = groups[h].words
+                // Cheap rejections first: most pairs share neither the last nor the first word.
+                guard long.last == short.last || long.first == short.first else { continue }
                 let isPerson = groups[h].votes[.person] > 0 || groups[g].votes[.person] > 0
                 let surname = Array(long.suffix(short.count)) == short && isPerson && !strongOwn
                 let head = short.count == 1 && long.first == short.first && !isPerson && groups[g].votes.isEmpty

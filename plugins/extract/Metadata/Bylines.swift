@@ -120,8 +120,8 @@ enum Bylines {
     /// A URL, a path or an e-mail address.
     static func looksLikeAddress(_ text: String) -> Bool {
         let lower = text.lowercased()
-        return lower.hasPrefix("http") || lower.hasPrefix("www.") || lower.contains("://") || lower.hasPrefix("/")
-            || lower.contains("@") || lower.hasSuffix(".com") || lower.hasSuffix(".org")
+        return lower.hasPrefix("http") || lower.hasPrefix("www.") || lower.hasBytes("://") || lower.hasPrefix("/")
+            || lower.hasBytes("@") || lower.hasSuffix(".com") || lower.hasSuffix(".org")
     }
 
     /// Leads that make a line of the text a byline (other languages' "von", "par"… start sentences too).

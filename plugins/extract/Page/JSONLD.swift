@@ -137,7 +137,7 @@ struct JSONLDFacts: Equatable {
 
     /// Entities decoded (JSON-LD written by templates often carries `&amp;`), whitespace collapsed.
     static func clean(_ s: String) -> String? {
-        let text = HTMLText.collapse(s.contains("&") ? HTMLText.decodeEntities(s) : s)
+        let text = HTMLText.collapse(s.hasBytes("&") ? HTMLText.decodeEntities(s) : s)
         return text.isEmpty ? nil : text
     }
 }

@@ -101,7 +101,7 @@ extension PageSignals {
             return false
         case UInt8(ascii: "s") where D.equals(name, "script"):
             let type = D.attribute(node, "type")?.lowercased() ?? ""
-            if type.contains("ld+json") {
+            if type.hasBytes("ld+json") {
                 let raw = D.rawText(of: node, limit: maxJSONLDBytes + 1)
                 if raw.utf8.count > maxJSONLDBytes { skippedJSONLD += 1 } else { jsonLD.append(raw) }
             }
@@ -129,11 +129,11 @@ extension PageSignals {
         guard node.pointee.properties != nil else { return true }
         let itemprop = D.attribute(node, "itemprop")?.lowercased()
         if let itemprop {
-            if itemprop.contains("datepublished") || itemprop.contains("datemodified"),
+            if itemprop.hasBytes("datepublished") || itemprop.hasBytes("datemodified"),
                 let value = (D.attribute(node, "datetime") ?? D.attribute(node, "content")).map(HTMLText.collapse),
                 !value.isEmpty, !D.equals(name, "time")
             {
-                times.append(TimeSignal(value: value, role: itemprop.contains("datepublished") ? .published : .modified))
+                times.append(TimeSignal(value: value, role: itemprop.hasBytes("datepublished") ? .published : .modified))
             }
         }
         let rel = D.attribute(node, "rel")?.lowercased()
@@ -160,11 +160,11 @@ extension PageSignals {
 
     private static func timeRole(_ node: xmlNodePtr) -> TimeSignal.Role {
         let itemprop = PageDocument.attribute(node, "itemprop")?.lowercased() ?? ""
-        if itemprop.contains("datemodified") { return .modified }
-        if itemprop.contains("datepublished") || PageDocument.attribute(node, "pubdate") != nil { return .published }
+        if itemprop.hasBytes("datemodified") { return .modified }
+        if itemprop.hasBytes("datepublished") || PageDocument.attribute(node, "pubdate") != nil { return .published }
         let marks = ((PageDocument.attribute(node, "class") ?? "") + " " + (node.pointee.parent.flatMap { PageDocument.attribute($0, "class") } ?? "")).lowercased()
-        if marks.contains("updated") || marks.contains("modified") { return .modified }
-        if marks.contains("publish") || marks.contains("posted") { return .published }
+        if marks.hasBytes("updated") || marks.hasBytes("modified") { return .modified }
+        if marks.hasBytes("publish") || marks.hasBytes("posted") { return .published }
         return .unknown
     }
 }

@@ -15,6 +15,31 @@ extension StringProtocol {
     }
 }
 
+extension StringProtocol {
+    /// Whether `needle` occurs in the string, byte for byte. Foundation's `contains(_:)`, which a plain
+    /// `contains("…")` resolves to once Foundation is imported, goes through CFString and costs more than
+    /// the rest of a metadata rule.
+    func hasBytes(_ needle: StaticString) -> Bool {
+        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = n.first else { return true }
+        var text = String(self)
+        return text.withUTF8 { h in
+            guard h.count >= n.count else { return false }
+            var i = 0
+            let last = h.count - n.count
+            while i <= last {
+                if h[i] == first {
+                    var k = 1
+                    while k < n.count && h[i + k] == n[k] { k += 1 }
+                    if k == n.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+}
+
 extension String {
     /// Whether `needle` (ASCII) occurs in the string, comparing ASCII letters case-insensitively. On UTF-8
     /// bytes, without Foundation's bridging: this runs on every element's class names.
