@@ -115,7 +115,7 @@ public struct EntityRecognizer: Sendable {
             gazetteer.kind(of: run.map { tokens[$0].text }.joined(separator: " ")) == nil
         {
             if Cues.demonyms.contains(tokens[first].lower), run.count > 1,
-                let last = run.last, hasHead(tokens[last].text) || run.contains(where: { tokens[$0].text == "of" })
+                let last = run.last, isHead(lower: tokens[last].lower) || run.contains(where: { tokens[$0].text == "of" })
             {
                 break
             }
@@ -147,7 +147,7 @@ public struct EntityRecognizer: Sendable {
                 handle(Array(before), tokens: tokens, seen: seen, english: english, into: &mentions)
             }
             // "General Court", "Premier League": a title word that starts an institution's name.
-            let institution = name.contains(where: { hasHead(tokens[$0].text) })
+            let institution = name.contains(where: { isHead(lower: tokens[$0].lower) })
             if !name.isEmpty, name.count <= 4, !institution {
                 var mention = Mention(words: name.map { tokens[$0].text }, position: name.first!)
                 mention.votes[.person] += 4
@@ -198,12 +198,13 @@ public struct EntityRecognizer: Sendable {
             mention.votes[.organisation] += 3
             return
         }
-        let last = words.last!.lowercased()
-        let first = words.first!.lowercased()
+        // The tokens' own lowercase forms: `words` are their texts.
+        let last = tokens[run.last!].lower
+        let first = tokens[run.first!].lower
         if words.count >= 2, Cues.organisationHeads.contains(last) {
             mention.votes[.organisation] += 4
         } else if words.count >= 3, let of = words.firstIndex(of: "of"), of >= 1,
-            Cues.organisationLeads.contains(words[of - 1].lowercased())
+            Cues.organisationLeads.contains(tokens[run[run.startIndex + of - 1]].lower)
         {
             // "Ministry of Defence", "Democratic Party of Lorvania", "National Museum of Ghana".
             mention.votes[.organisation] += 4
@@ -231,8 +232,11 @@ public struct EntityRecognizer: Sendable {
     }
 
     private func hasHead(_ word: String) -> Bool {
-        let w = word.lowercased()
-        return Cues.organisationHeads.contains(w) || Cues.placeHeads.contains(w)
+        isHead(lower: word.lowercased())
+    }
+
+    private func isHead(lower w: String) -> Bool {
+        Cues.organisationHeads.contains(w) || Cues.placeHeads.contains(w)
     }
 }
 

@@ -51,7 +51,7 @@ enum Dates {
     /// A date written out, anywhere in `line`: "March 22, 2024", "Mar. 22 2024 10:05 AM", "22 March 2024",
     /// "2024-03-22". Returns the date and the words it was read from.
     static func written(_ line: String) -> DateValue? {
-        let words = line.lowercased().split(whereSeparator: { " ,\u{00A0}".contains($0) }).map {
+        let words = line.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\u{00A0}" }).map {
             $0.trimming(".()")
         }
         guard words.count >= 1, words.count <= 40 else { return nil }
