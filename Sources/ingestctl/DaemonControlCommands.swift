@@ -8,7 +8,7 @@ import IngestPlugins
 /// `ingestctl reload`: check the daemon's config, then SIGHUP it.
 struct Reload: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the configuration, then tell ingestd to reload (SIGHUP): stage files, plugins, added feeds.",
+        abstract: "Check the configuration, then tell ingestd to reload it (SIGHUP): folders, feeds, stages, models, plugins.",
         discussion: """
             An invalid configuration is refused (every problem listed, exit 2) and nothing is signalled. \
             Exit status: 0 when the signal was sent, 2 when the configuration is invalid, 69 when ingestd is \

@@ -42,6 +42,15 @@ struct Status: ParsableCommand {
         print("pipeline: \(r.pipeline.isEmpty ? "(no stages)" : r.pipeline.joined(separator: " → "))")
         print("throughput: \(r.articlesLastMinute) articles in the last minute; \(r.enqueuedSinceStart) enqueued, \(r.droppedSinceStart) dropped since start")
         if let error = r.lastStoreError { print("last store error: \(error)") }
+        if let reload = r.lastReload {
+            if reload.ok {
+                let restart = reload.needsRestart.isEmpty ? "" : "; needs a restart: \(reload.needsRestart.joined(separator: ", "))"
+                print("last reload: ok at \(iso(reload.at)) (\(reload.summary ?? "applied")\(restart))")
+            } else {
+                print("last reload: FAILED at \(iso(reload.at)), \(reload.problems.count) problem\(reload.problems.count == 1 ? "" : "s"); the previous configuration keeps running")
+                for problem in reload.problems { print("  - \(problem)") }
+            }
+        }
         print("\nSOURCES")
         printTable(
             ["NAME", "KIND", "STATE", "SEEN", "DONE", "FAILED", "LAST ERROR"],

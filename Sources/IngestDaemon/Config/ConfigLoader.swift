@@ -24,6 +24,8 @@ public struct IngestConfiguration: Sendable {
     public var metrics: MetricsConfiguration
     /// Where it came from: file paths, or "embedded defaults".
     public var origin: String
+    /// The file it was loaded from (`nil`: embedded defaults), which a reload (SIGHUP) reads again.
+    public internal(set) var path: String? = nil
     /// The `[stages]` table as read, to build the pipeline again with what only the daemon has (the store).
     var stagesValues: [String: ConfigValue]
 }
@@ -61,7 +63,9 @@ public enum ConfigLoader {
             values = merge(values, try TOMLReader.parse(extra, file: file))
             files.append(file)
         }
-        return try build(values, origin: files.joined(separator: ", "))
+        var (configuration, pipeline) = try build(values, origin: files.joined(separator: ", "))
+        configuration.path = path
+        return (configuration, pipeline)
     }
 
     /// Builds from TOML text (tests, `ingestctl validate -`).
@@ -166,11 +170,18 @@ public enum ConfigLoader {
     public static func pipeline(
         for configuration: IngestConfiguration, duplicateIndex: any DuplicateIndex, plugins: PluginHost
     ) throws(ConfigurationError) -> Pipeline {
+        try pipeline(for: configuration, duplicateIndex: duplicateIndex, provider: plugins)
+    }
+
+    /// The same, with exec plugin stages asked of `provider` (a reload reuses the running ones).
+    static func pipeline(
+        for configuration: IngestConfiguration, duplicateIndex: any DuplicateIndex, provider: any StageProvider
+    ) throws(ConfigurationError) -> Pipeline {
         let problems = ConfigProblems()
         let stages = ConfigSection(path: "stages", values: configuration.stagesValues, problems: problems)
         let context = StageContext(stateDirectory: configuration.daemon.stateDirectory, duplicateIndex: duplicateIndex)
         let pipeline = builtInStages.buildPipeline(
-            configuration.pipeline, stagesSection: stages, context: context, provider: plugins)
+            configuration.pipeline, stagesSection: stages, context: context, provider: provider)
         guard problems.items.isEmpty else { throw ConfigurationError(problems: problems.items) }
         return pipeline
     }

@@ -46,6 +46,30 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Per queue with `ready` rows, how long the oldest of them has waited since it was enqueued, in
     /// seconds; absent from older daemons.
     public var oldestReadySecs: [String: Int]?
+    /// What the last reload (SIGHUP, `ingestctl reload`) did; absent before the first one (and from older
+    /// daemons).
+    public var lastReload: ReloadResult?
+}
+
+/// One reload of the configuration, as `ingestctl status` shows it.
+public struct ReloadResult: Sendable, Codable, Equatable {
+    public var at: Date
+    /// Whether the new configuration was applied; when not, the old one keeps running.
+    public var ok: Bool
+    /// Why it was refused: each problem with its key path.
+    public var problems: [String]
+    /// Settings that changed but only take effect at the next start (their old values stay meanwhile).
+    public var needsRestart: [String]
+    /// What was applied, e.g. "folders +1 -1 ~0, feeds +1 -0 ~0, pipeline changed".
+    public var summary: String?
+
+    public init(at: Date, ok: Bool, problems: [String] = [], needsRestart: [String] = [], summary: String? = nil) {
+        self.at = at
+        self.ok = ok
+        self.problems = problems
+        self.needsRestart = needsRestart
+        self.summary = summary
+    }
 }
 
 /// `POST /v1/queue/claim`.

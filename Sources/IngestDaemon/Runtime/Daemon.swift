@@ -44,28 +44,30 @@ public final class Daemon: Sendable {
         let intake = IntakeGate(sink: runner)
         let feeds = Self.feedPoller(configuration, store: store, sink: intake, logger: logger) { intake.current.paused }
         intake.onResume { feeds.wake() }
-        let folders = configuration.folders.map {
-            FolderSource(configuration: $0, sink: intake, feeds: feeds.fileContext, logger: logger)
-        }
+        // The folders run as one service, so that a reload can add and remove them.
+        let folders = FolderSet(folders: configuration.folders, sink: intake, feeds: feeds.fileContext, logger: logger)
+        let reloader = ConfigReloader(
+            configuration: configuration, runner: runner, store: store, plugins: plugins, feeds: feeds,
+            folders: folders, logger: logger)
 
         let config = configuration
-        let pipelineNames = pipeline.names
         let status: @Sendable () -> StatusReport = {
             let snapshot = runner.stats.snapshot()
             let queues = (try? store.queueStats()) ?? []
             return StatusReport(
                 version: ControlAPI.ingestdVersion, pid: getpid(), startedAt: startedAt,
                 uptimeSecs: Int(Date().timeIntervalSince(startedAt)), config: config.origin,
-                database: config.store.path, pipeline: pipelineNames,
-                sources: intake.mark(folders.map { $0.status() } + feeds.statuses()),
+                database: config.store.path, pipeline: runner.pipeline.names,
+                sources: intake.mark(folders.statuses() + feeds.statuses()),
                 stages: snapshot.stages, queues: queues,
                 articlesLastMinute: snapshot.articlesLastMinute, enqueuedSinceStart: snapshot.enqueued,
                 droppedSinceStart: snapshot.dropped, lastStoreError: snapshot.lastStoreError,
-                plugins: plugins.statuses(), oldestReadySecs: oldestReadyAges(store: store, queues: queues))
+                plugins: plugins.statuses(), oldestReadySecs: oldestReadyAges(store: store, queues: queues),
+                lastReload: reloader.lastResult)
         }
         let operations = OperatorRoutes(
             store: store,
-            reprocessor: Reprocessor(pipeline: pipeline, store: store, router: configuration.router, logger: logger),
+            reprocessor: Reprocessor(active: { runner.current }, store: store, logger: logger),
             intake: intake)
         let control = ControlServer(
             path: socketPath, store: store, feeds: feeds, status: status, plugins: { plugins.statuses() },
@@ -84,9 +86,9 @@ public final class Daemon: Sendable {
                 startedAt: startedAt)
             services.append(.init(service: try MetricsServer(configuration: configuration.metrics, metrics: metrics, logger: logger)))
         }
-        services += folders.map { .init(service: $0) }
+        services.append(.init(service: folders))
         services.append(.init(service: feeds))
-        services.append(.init(service: ReloadOnHangup(pipeline: pipeline, feeds: feeds, plugins: plugins, notifier: notifier, logger: logger)))
+        services.append(.init(service: ReloadOnHangup(reloader: reloader, notifier: notifier, status: status, logger: logger)))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
@@ -160,10 +162,15 @@ struct Heartbeat: Service {
 
     private func summary() -> String { Self.summary(status()) }
 
-    /// The `STATUS=` line: "42 articles/min, queue 17 ready, 1 failing feed".
+    /// The `STATUS=` line: "42 articles/min, queue 17 ready, 1 failing feed", and ", reload failed: 2
+    /// problems" while the last reload was refused.
     static func summary(_ s: StatusReport) -> String {
         let depth = s.queues.reduce(0) { $0 + ($1.counts["ready"] ?? 0) }
         let failing = s.sources.filter { $0.kind == .feed && $0.state == "failing" }.count
-        return "\(s.articlesLastMinute) articles/min, queue \(depth) ready, \(failing) failing feed\(failing == 1 ? "" : "s")"
+        var line = "\(s.articlesLastMinute) articles/min, queue \(depth) ready, \(failing) failing feed\(failing == 1 ? "" : "s")"
+        if let reload = s.lastReload, !reload.ok {
+            line += ", reload failed: \(reload.problems.count) problem\(reload.problems.count == 1 ? "" : "s")"
+        }
+        return line
     }
 }

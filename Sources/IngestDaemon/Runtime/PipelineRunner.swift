@@ -3,6 +3,7 @@ public import IngestCore
 public import IngestStore
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 
 /// Takes documents from the sources, decodes them, runs each article through the pipeline, and commits
 /// what comes out in batches, acknowledging each document's receipt only after its commit.
@@ -10,11 +11,12 @@ public import ServiceLifecycle
 /// Work is bounded: ``submit(_:)`` waits while the input buffer is full. On graceful shutdown the runner
 /// stops taking documents, finishes the ones it has, commits them and returns.
 public final class PipelineRunner: Service, DocumentSink {
-    private let pipeline: Pipeline
+    /// The pipeline and routes a document starting now goes through; a reload replaces them (see
+    /// ``replace(pipeline:router:)``).
+    private let active: Mutex<(pipeline: Pipeline, router: Router)>
     private let store: any ArticleStore
     private let storeConfiguration: StoreConfiguration
     private let workers: Int
-    private let router: Router
     private let logger: Logger
     let stats: RuntimeStats
     private let input: BoundedBuffer<RawDocument>
@@ -24,14 +26,15 @@ public final class PipelineRunner: Service, DocumentSink {
         var entry: CommitEntry
         var receipt: any Receipt
         var trace: [[TraceEntry]]
+        /// The pipeline that made it, which hears of its fate.
+        var pipeline: Pipeline
     }
 
     public init(
         pipeline: Pipeline, store: any ArticleStore, storeConfiguration: StoreConfiguration, workers: Int,
         router: Router = Router(), logger: Logger
     ) {
-        self.pipeline = pipeline
-        self.router = router
+        active = Mutex((pipeline, router))
         self.store = store
         self.storeConfiguration = storeConfiguration
         self.workers = workers
@@ -39,6 +42,18 @@ public final class PipelineRunner: Service, DocumentSink {
         self.stats = RuntimeStats(stageNames: pipeline.names)
         self.input = BoundedBuffer(capacity: max(16, workers * 8))
         self.commits = BoundedBuffer(capacity: storeConfiguration.batchSize * 2)
+    }
+
+    /// The pipeline documents starting now go through.
+    public var pipeline: Pipeline { active.withLock { $0.pipeline } }
+
+    /// The pipeline and the router documents starting now go through, read together.
+    public var current: (pipeline: Pipeline, router: Router) { active.withLock { $0 } }
+
+    /// A reload: documents that start after this call go through `pipeline` and `router`; those already in
+    /// a stage finish with the ones they started with, and their stages hear of their fate.
+    public func replace(pipeline: Pipeline, router: Router) {
+        active.withLock { $0 = (pipeline, router) }
     }
 
     public func submit(_ document: RawDocument) async {
@@ -82,6 +97,8 @@ public final class PipelineRunner: Service, DocumentSink {
     // MARK: processing
 
     private func process(_ document: RawDocument) async {
+        // One pipeline for the whole document, even when a reload swaps it meanwhile.
+        let (pipeline, router) = active.withLock { $0 }
         let articles: [Article]
         let clock = ContinuousClock()
         let started = clock.now
@@ -133,8 +150,8 @@ public final class PipelineRunner: Service, DocumentSink {
             ledgerKey: document.origin.ledgerKey, source: document.origin.source, location: document.origin.location,
             raw: storeConfiguration.keepRaw ? document.bytes : nil, format: articles.first?.format,
             outcomes: outcomes)
-        if !(await commits.send(PendingCommit(entry: entry, receipt: document.receipt, trace: traces))) {
-            await finished(entry, committed: false)
+        if !(await commits.send(PendingCommit(entry: entry, receipt: document.receipt, trace: traces, pipeline: pipeline))) {
+            await finished(entry, committed: false, pipeline: pipeline)
             await document.receipt.release()
         }
     }
@@ -189,7 +206,7 @@ public final class PipelineRunner: Service, DocumentSink {
                 let results = try store.commit(batch.map(\.entry))
                 var answers: [@Sendable () async -> Void] = []
                 for (pending, result) in zip(batch, results) {
-                    await finished(pending.entry, committed: !result.alreadyIngested)
+                    await finished(pending.entry, committed: !result.alreadyIngested, pipeline: pending.pipeline)
                     if !result.alreadyIngested {
                         pending.trace.forEach(stats.record(trace:))
                         logCommitted(pending.entry, result)
@@ -212,7 +229,7 @@ public final class PipelineRunner: Service, DocumentSink {
                         return answers
                     }
                     guard let pending = batch.first else { return [] }
-                    await finished(pending.entry, committed: false)
+                    await finished(pending.entry, committed: false, pipeline: pending.pipeline)
                     let failure = IngestFailure(stage: "store", reason: error.message, retryable: false)
                     try? store.recordFailure(
                         ledgerKey: pending.entry.ledgerKey, source: pending.entry.source,
@@ -224,7 +241,7 @@ public final class PipelineRunner: Service, DocumentSink {
             }
         }
         // The store stayed unavailable: give the documents back; their sources offer them again later.
-        for pending in batch { await finished(pending.entry, committed: false) }
+        for pending in batch { await finished(pending.entry, committed: false, pipeline: pending.pipeline) }
         return batch.map { pending in { await pending.receipt.release() } }
     }
 
@@ -252,7 +269,7 @@ public final class PipelineRunner: Service, DocumentSink {
     }
 
     /// Tells the stages the fate of every article of `entry`.
-    private func finished(_ entry: CommitEntry, committed: Bool) async {
+    private func finished(_ entry: CommitEntry, committed: Bool, pipeline: Pipeline) async {
         for outcome in entry.outcomes { await pipeline.finished(outcome.article, committed: committed) }
     }
 }

@@ -1,23 +1,18 @@
 import Foundation
 import Glibc
 import IngestCore
-import IngestPlugins
-import IngestSources
 import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// SIGHUP: stages read their files again (a classify model, rules), exec plugins that failed or whose
-/// files changed are restarted, and the feeds added or removed with `ingestctl` are picked up, with systemd told `RELOADING=1` before and `READY=1` after. A file that fails
-/// to load is logged and the stage keeps what it had.
-///
-/// Re-reading the whole config (added or removed folders and config feeds, other stages) is not done yet:
-/// those still need a restart.
+/// SIGHUP: the configuration is read again from where the daemon got it and applied, or refused with
+/// every problem logged while the old one keeps running (``ConfigReloader``). systemd is told
+/// `RELOADING=1` before and `READY=1` after, either way; the `STATUS=` line says when the last reload
+/// failed, until one succeeds.
 struct ReloadOnHangup: Service {
-    let pipeline: Pipeline
-    let feeds: FeedPoller
-    let plugins: PluginHost
+    let reloader: ConfigReloader
     let notifier: SystemdNotifier
+    let status: @Sendable () -> StatusReport
     let logger: Logger
 
     func run() async throws {
@@ -32,18 +27,8 @@ struct ReloadOnHangup: Service {
     func reload() {
         notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicros())")
         logger.info("reloading on SIGHUP")
-        for case let stage as any ReloadableStage in pipeline.stages {
-            let name = stage.name
-            do {
-                let summary = try stage.reload()
-                logger.info("stage reloaded", metadata: ["stage": "\(name)", "loaded": "\(summary)"])
-            } catch {
-                logger.error("stage reload failed; it keeps what it had", metadata: ["stage": "\(name)", "error": "\(error)"])
-            }
-        }
-        plugins.reload()
-        feeds.reload()
-        notifier.notify("READY=1")
+        reloader.reload()
+        notifier.notify("READY=1\nSTATUS=\(Heartbeat.summary(status()))")
     }
 
     /// CLOCK_MONOTONIC in microseconds, which systemd wants with RELOADING=1 to order the reload.

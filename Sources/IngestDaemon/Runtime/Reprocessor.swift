@@ -13,9 +13,9 @@ import Logging
 /// again, no new rows. An article the pipeline leaves as it was is not touched; one that fails keeps its
 /// stored version.
 struct Reprocessor: Sendable {
-    let pipeline: Pipeline
+    /// The pipeline and router in use now: a reload (SIGHUP) may have replaced the ones of the start.
+    let active: @Sendable () -> (pipeline: Pipeline, router: Router)
     let store: SQLiteStore
-    let router: Router
     let logger: Logger
 
     /// Articles read from the store at once.
@@ -29,6 +29,7 @@ struct Reprocessor: Sendable {
 
     func run(_ request: ReprocessRequest) async throws(Failure) -> ReprocessReport {
         var report = ReprocessReport()
+        let (pipeline, router) = active()
         if request.reload ?? true {
             for case let stage as any ReloadableStage in pipeline.stages {
                 do {
@@ -59,7 +60,7 @@ struct Reprocessor: Sendable {
                 continue
             }
             for input in inputs {
-                await reprocess(input, into: &report)
+                await reprocess(input, pipeline: pipeline, router: router, into: &report)
             }
         }
         report.changedIds.sort()
@@ -70,7 +71,9 @@ struct Reprocessor: Sendable {
         return report
     }
 
-    private func reprocess(_ input: ReprocessInput, into report: inout ReprocessReport) async {
+    private func reprocess(
+        _ input: ReprocessInput, pipeline: Pipeline, router: Router, into report: inout ReprocessReport
+    ) async {
         func fail(_ article: Article, _ reason: String) {
             report.failed += 1
             report.failures[article.id.map(String.init) ?? "?"] = reason

@@ -2,6 +2,7 @@ import Foundation
 public import IngestCore
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 
 /// Polls every feed — those in the config and those added with `ingestctl feeds add` — on its own
 /// schedule, and hands each new item to the pipeline as a document of its own.
@@ -41,6 +42,8 @@ public final class FeedPoller: Service {
     let sink: any DocumentSink
     let logger: Logger
     let state = FeedPollerState()
+    /// The config's `[[sources.feeds]]`: those of ``configuration`` until a reload brings others.
+    private let configFeeds: Mutex<[FeedSourceConfiguration]>
     /// Whether intake is paused (`ingestctl pause`): no scheduled poll starts; ``wake()`` on resume.
     let isPaused: @Sendable () -> Bool
     private let bell: AsyncStream<Void>.Continuation
@@ -52,6 +55,7 @@ public final class FeedPoller: Service {
     ) {
         self.isPaused = isPaused
         self.configuration = configuration
+        configFeeds = Mutex(configuration.feeds)
         self.fetcher = fetcher
         self.registry = registry
         self.ledger = ledger
@@ -79,6 +83,15 @@ public final class FeedPoller: Service {
     public func reload() {
         loadFeeds()
         bell.yield()
+    }
+
+    /// SIGHUP with a new config: its `[[sources.feeds]]` replace the config's feeds. An added feed is polled
+    /// when due (at once, unless a saved state says later), a removed one is no longer polled (its state row
+    /// stays, for a later return), and a changed one polls with its new settings from its next poll; a
+    /// shorter interval also brings the next poll forward. Feeds added with `ingestctl` are read again too.
+    public func reload(configFeeds feeds: [FeedSourceConfiguration]) {
+        configFeeds.withLock { $0 = feeds }
+        reload()
     }
 
     /// Looks again at what is due: intake resumed after a pause.
@@ -154,7 +167,7 @@ public final class FeedPoller: Service {
     /// The config's feeds and the added ones; an added feed whose name a config feed has is skipped
     /// (the config wins; `ingestctl feeds add` refuses such names, but the config may change later).
     private func loadFeeds() {
-        var definitions: [(FeedDefinition, UpdatedItemsPolicy)] = configuration.feeds.map { ($0.definition, $0.updatedItems) }
+        var definitions: [(FeedDefinition, UpdatedItemsPolicy)] = configFeeds.withLock { $0 }.map { ($0.definition, $0.updatedItems) }
         var names = Set(definitions.map(\.0.name))
         var saved: [String: FeedState] = [:]
         do {

@@ -49,6 +49,12 @@ final class FeedPollerState: Sendable {
                 var slot = s.slots[definition.name] ?? Slot(
                     definition: definition, policy: policy,
                     state: savedStates[definition.name] ?? FeedState(name: definition.name, url: definition.url))
+                if slot.definition.intervalSecs > definition.intervalSecs, slot.state.health == .ok,
+                    let last = slot.state.lastAttemptAt, let next = slot.state.nextPollAt
+                {
+                    // A shorter interval (a reload) applies now, not after the poll scheduled by the old one.
+                    slot.state.nextPollAt = min(next, last.addingTimeInterval(TimeInterval(definition.intervalSecs)))
+                }
                 slot.definition = definition
                 slot.policy = policy
                 if slot.state.configuredURL == nil {
