@@ -36,6 +36,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) test-install
+	$(MAKE) reliability-ci
 
 # `make install DESTDIR=<temp>` on a release build, then the installed binaries run with no Swift toolchain
 # on their library path, and `make uninstall` removes what was installed and keeps the config.
@@ -64,6 +65,7 @@ bench: release
 	python3 scripts/bench_classify.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_plugins.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_extract.py --ingestctl .build/release/ingestctl
+	python3 scripts/bench_e2e.py --bin .build/release
 
 # Feed parser agreement with feed-rs and gofeed on ../shared/evalsets (skipped when absent).
 eval-feeds: build
@@ -98,3 +100,19 @@ eval-language: release
 
 clean:
 	rm -rf .build var
+
+# The reliability suite (scripts/reliability.py, fuzz/): kill -9 at random moments of an ingest, a full disk,
+# consumers holding the database's locks, and libFuzzer on the feed parser, the HTML cleaner, the config
+# loader and the control API's request parser. A table goes to var/reliability/report.md; any failed check
+# fails the target. reliability-short is the CI version (fewer rounds, 20 s per fuzz target).
+.PHONY: reliability reliability-short reliability-ci
+reliability: release
+	python3 scripts/reliability.py --bin-dir .build/release
+
+reliability-short: release
+	python3 scripts/reliability.py --short --bin-dir .build/release
+
+# What `make test` runs (after test-install built the release binaries): the short crash, full-disk and
+# lock-holding runs, without fuzzing (building the fuzz targets alone takes a minute and a half).
+reliability-ci: release
+	python3 scripts/reliability.py --short --only crash,disk,contention --bin-dir .build/release

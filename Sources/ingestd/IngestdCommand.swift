@@ -7,6 +7,23 @@ import Logging
 /// The daemon. Everything it does lives in `IngestDaemon`; this file only reads the command line.
 @main
 struct IngestdCommand: AsyncParsableCommand {
+    /// A probe child (``TOMLProbe``) parses its stdin and exits before any argument is read; otherwise
+    /// config files are parsed in a child first, so a parser crash is reported, not suffered.
+    static func main() async {
+        TOMLProbe.serveIfAsked()
+        TOMLProbe.enable()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "ingestd",
         abstract: "Ingests feeds and dropped files through a pipeline of stages into a queue table.",

@@ -139,7 +139,7 @@ final class UnixHTTPServer: Sendable {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         let response: Response
-        switch readRequest(fd) {
+        switch Self.readRequest(fd) {
         case .success(let request): response = answer(request)
         case .failure(let problem): response = Response(status: problem.status, body: Data("{\"error\":\"\(problem.message)\"}".utf8))
         }
@@ -157,12 +157,14 @@ final class UnixHTTPServer: Sendable {
         }
     }
 
-    private struct Problem: Error {
+    struct Problem: Error {
         var status: Int
         var message: String
     }
 
-    private func readRequest(_ fd: Int32) -> Result<Request, Problem> {
+    /// Reads one request from `fd`: the head, then a body of Content-Length bytes. Internal for the fuzz target
+    /// (fuzz/harness/RequestFuzz.swift).
+    static func readRequest(_ fd: Int32) -> Result<Request, Problem> {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var headEnd: Range<Data.Index>?
@@ -203,7 +205,8 @@ final class UnixHTTPServer: Sendable {
         var query: [String: String] = [:]
         if parts.count == 2 {
             for pair in parts[1].split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+                // Empty names are kept ("=x" → "": "x"); a bare "=" used to trap on kv[0] and take the daemon down.
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
                 query[kv[0]] = kv.count > 1 ? kv[1] : ""
             }
         }

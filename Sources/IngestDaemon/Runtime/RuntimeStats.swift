@@ -46,6 +46,9 @@ final class RuntimeStats: Sendable {
         var alreadyIngested = 0
         var lastStoreError: String?
         var lastStoreErrorAt: Date?
+        /// Set by the first store error after a successful commit, cleared by the next commit: while it is
+        /// set, intake is waiting on the store (a full disk, a lock held elsewhere) and retrying.
+        var storeWaitingSince: Date?
         /// Articles enqueued per second over the last minute, as a ring of 60 buckets.
         var perSecond = [Int](repeating: 0, count: 60)
         var bucketSecond = 0
@@ -106,6 +109,7 @@ final class RuntimeStats: Sendable {
             if !source.isEmpty { s.sources[source, default: SourceCounts()].articlesOut += enqueued }
             Self.advance(&s, to: Int(now.timeIntervalSince1970))
             s.perSecond[s.bucketSecond % 60] += enqueued
+            s.storeWaitingSince = nil
         }
     }
 
@@ -113,6 +117,7 @@ final class RuntimeStats: Sendable {
         state.withLock { s in
             s.lastStoreError = message
             s.lastStoreErrorAt = Date()
+            if s.storeWaitingSince == nil { s.storeWaitingSince = s.lastStoreErrorAt }
         }
     }
 
@@ -131,13 +136,21 @@ final class RuntimeStats: Sendable {
         var lastStoreErrorAt: Date?
     }
 
+    /// The last store error, saying so first when intake is still waiting on the store: files stay in the
+    /// inbox and commits are retried until it answers again (what `ingestctl status` shows on a full disk).
+    private static func storeErrorLine(_ s: State) -> String? {
+        guard let error = s.lastStoreError else { return nil }
+        guard let since = s.storeWaitingSince else { return error }
+        return "intake waiting on the store since \(since.formatted(.iso8601)), retrying: \(error)"
+    }
+
     func snapshot(now: Date = Date()) -> Snapshot {
         let snapshot = state.withLock { s in
             Self.advance(&s, to: Int(now.timeIntervalSince1970))
             return Snapshot(
                 stages: s.stages, latency: s.latency, sources: s.sources, drops: s.drops, enqueued: s.enqueued,
                 dropped: s.droppedTotal, alreadyIngested: s.alreadyIngested,
-                articlesLastMinute: s.perSecond.reduce(0, +), lastStoreError: s.lastStoreError,
+                articlesLastMinute: s.perSecond.reduce(0, +), lastStoreError: Self.storeErrorLine(s),
                 lastStoreErrorAt: s.lastStoreErrorAt)
         }
         // Quantiles are read outside the lock, from the copy.

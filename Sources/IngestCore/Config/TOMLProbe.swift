@@ -1,0 +1,67 @@
+import Foundation
+import TOMLKit
+import Synchronization
+
+/// Parses TOML text once in a child process before the process itself does.
+///
+/// The TOML library's C++ parser (toml++, inside TOMLKit) is built with its assertions on, and some malformed
+/// text (`b = [1, 2.5, }`) makes it abort the whole process instead of reporting an error. A daemon must not
+/// die of an operator's typo on reload, and `ingestctl validate` should say what is wrong rather than crash,
+/// so the executables run the same parse in a copy of themselves first (`/proc/self/exe` with
+/// ``environmentKey`` set): a child killed by a signal means the text would have killed this process.
+///
+/// Only the executables turn this on (``enable()``, then ``serveIfAsked()`` first thing in `main`); a test
+/// process or a library user parses in-process as before.
+public enum TOMLProbe {
+    /// Set in a child's environment: read TOML on stdin, parse it, exit 0.
+    public static let environmentKey = "INGESTD_TOML_PROBE"
+
+    private static let enabled = Mutex(false)
+
+    /// This executable answers probes (call ``serveIfAsked()`` at the top of `main`).
+    public static func enable() {
+        enabled.withLock { $0 = true }
+    }
+
+    /// In a probe child: parse stdin and exit (0, or 1 on a reported error). Otherwise returns at once.
+    public static func serveIfAsked() {
+        guard ProcessInfo.processInfo.environment[environmentKey] == "1" else { return }
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        let ok = (try? TOMLTable(string: String(decoding: data, as: UTF8.self))) != nil
+        exit(ok ? 0 : 1)
+    }
+
+    /// Why `text` cannot be parsed safely in this process, or nil when it can (it parses, or its error is
+    /// reported normally, or probing is off or could not run).
+    static func crash(parsing text: String) -> String? {
+        guard enabled.withLock({ $0 }) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        var environment = ProcessInfo.processInfo.environment
+        environment[environmentKey] = "1"
+        // A crash is expected here: no backtrace (it takes time and says nothing the assertion does not).
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        process.environment = environment
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try? input.fileHandleForWriting.close()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationReason == .uncaughtSignal else { return nil }
+        // The parser's own complaint, e.g. "Assertion `!is_value_terminator(*cp)' failed.", is its first line.
+        let first = String(decoding: stderr.prefix(600), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        let assertion = first.range(of: "Assertion").map { String(first[$0.lowerBound...]) } ?? ""
+        return "the TOML parser cannot read this file and stops instead of saying where (signal "
+            + "\(process.terminationStatus)\(assertion.isEmpty ? "" : ": \(assertion)")); look for a value missing "
+            + "before a comma or a closing bracket or brace, or an unclosed table header"
+    }
+}
