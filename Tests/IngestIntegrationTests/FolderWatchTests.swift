@@ -49,7 +49,10 @@ struct FolderWatchTests {
 
     @Test("a file written slowly through one handle is submitted once, complete, after close")
     func slowWriter() async throws {
-        try await withRunningSource { folder, sink, source in
+        // The writer pauses 120 ms between writes; a scan takes a file that has not changed for the settle
+        // time. On a loaded machine a pause can stretch past 500 ms, so the settle time here is far longer:
+        // the test is about the open handle, not about the settle time.
+        try await withRunningSource(settle: .seconds(10)) { folder, sink, source in
             let fd = open(folder + "/slow.txt", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             #expect(fd >= 0)
             var expected = ""
@@ -133,12 +136,13 @@ struct FolderWatchTests {
     /// `run()` returns promptly.
     private func withRunningSource(
         root: TemporaryDirectory = FolderWatchTemp(), autoAcknowledge: Bool = false, maxInFlight: Int = 64,
+        settle: Duration = .milliseconds(500),
         _ body: (String, FolderWatchSink, FolderSource) async throws -> Void
     ) async throws {
         let folder = root.path + "/in"
         let sink = FolderWatchSink(autoAcknowledge: autoAcknowledge)
         let source = FolderSource(
-            configuration: .init(name: "watch", path: folder, settle: .milliseconds(500), maxInFlight: maxInFlight),
+            configuration: .init(name: "watch", path: folder, settle: settle, maxInFlight: maxInFlight),
             sink: sink, logger: Logger(label: "folder.watch.tests", factory: { _ in SwiftLogNoOpLogHandler() }))
         let running = Task { try await source.run() }
         #expect(await eventually { source.status().state == "running" })
