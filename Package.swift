@@ -84,6 +84,7 @@ let package = Package(
             name: "IngestDaemon",
             dependencies: [
                 "IngestCore", "IngestStore", "IngestSources", "IngestStages", "IngestPlugins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

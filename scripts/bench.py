@@ -31,6 +31,12 @@ def story(n):
             "The council will meet next week to discuss repairs to the sea wall and the ferry terminal.\n")
 
 
+def libxml2_flags():
+    """The compiler flags of libxml2, which scripts/floor.c includes for its --parse-html mode."""
+    return subprocess.run(["pkg-config", "--cflags", "--libs", "libxml-2.0"], capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
 class Daemon:
     def __init__(self, build_dir, state):
         self.build_dir, self.state = build_dir, state
@@ -182,7 +188,7 @@ def main():
 
     # 3. The floor: the same files, read and inserted by one C process.
     floor_bin = os.path.join(work, "floor")
-    subprocess.run(["cc", "-O2", "-o", floor_bin, os.path.join(ROOT, "scripts/floor.c"), "-lsqlite3"], check=True)
+    subprocess.run(["cc", "-O2", "-o", floor_bin, os.path.join(ROOT, "scripts/floor.c"), *libxml2_flags(), "-lsqlite3"], check=True)
     done_dir = os.path.join(d.inbox, "done")
     listing = "\n".join(os.path.join(done_dir, n) for n in names) + "\n"
     floor_db = os.path.join(work, "floor.db")

@@ -24,7 +24,7 @@ Runs, one after another, on this machine:
      word 5-shingles; the parent does MinHash LSH (threshold 0.8) for near-duplicates, scikit-learn TF-IDF
      + LinearSVC for the topic, and sqlite3 inserts (article + queue row, commit every 200). Its Python is
      var/bench/venv (trafilatura, scikit-learn and datasketch are installed there from PyPI when missing).
-  4. The floor on the same files: scripts/floor_parse.c, libxml2's HTML parse and SQLite inserts only.
+  4. The floor on the same files: scripts/floor.c --parse-html, libxml2's HTML parse and SQLite inserts only.
 Both classifiers learn from the same examples: the BBC train half (even file numbers); ingestd's through
 `ingestctl classify train`, with the built-in rules off so both answer with the five BBC categories.
 Quality on the same documents: duplicate groups kept exactly once (duplicates dropped / expected, and
@@ -40,7 +40,6 @@ import platform
 import random
 import re
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -48,8 +47,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402  (the running daemon, shared with bench.py)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TICKS = os.sysconf("SC_CLK_TCK")
 CATEGORIES = ["business", "entertainment", "politics", "sport", "tech"]
 
 SITES = [
@@ -234,47 +235,17 @@ def quality(truth, names, results):
 
 # --- ingestd --------------------------------------------------------------------------------------------
 
-class Daemon:
+class Daemon(bench.Daemon):
+    """bench.py's running ingestd (start, stop, CPU and memory from /proc), with classify on a trained
+    model and the built-in rules off."""
+
     def __init__(self, bin_dir, state, model):
-        self.bin_dir, self.state = bin_dir, state
-        shutil.rmtree(state, ignore_errors=True)
-        os.makedirs(state)
-        self.config = os.path.join(state, "ingestd.toml")
-        with open(self.config, "w") as f:
-            f.write(f'[daemon]\nstate_dir = "{state}"\nlog_level = "warning"\n\n'
-                    '[[sources.folders]]\nname = "inbox"\npath = "inbox"\n\n'
-                    f'[stages.classify]\nrules = false\nmodel = "{model}"\nmax_labels = 1\nmodel_min_score = 0\n')
-        self.inbox = os.path.join(state, "inbox")
-        self.db = os.path.join(state, "ingestd.db")
-        self.proc = None
-
-    def start(self):
-        log = open(os.path.join(self.state, "ingestd.log"), "a")
-        self.proc = subprocess.Popen([os.path.join(self.bin_dir, "ingestd"), "--config", self.config], stdout=log, stderr=log)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            r = subprocess.run([os.path.join(self.bin_dir, "ingestctl"), "status", "--json", "--config", self.config],
-                               capture_output=True, text=True)
-            if r.returncode == 0 and '"pid"' in r.stdout:
-                return
-            time.sleep(0.1)
-        sys.exit("ingestd did not start; see " + os.path.join(self.state, "ingestd.log"))
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=120)
-
-    def cpu_seconds(self):
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICKS
+        super().__init__(bin_dir, state)
+        with open(self.config, "a") as f:
+            f.write(f'\n[stages.classify]\nrules = false\nmodel = "{model}"\nmax_labels = 1\nmodel_min_score = 0\n')
 
     def peak_rss_mb(self):
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        return 0
+        return self.status_kib("VmHWM") / 1024
 
     def ledger_rows(self):
         try:
@@ -463,11 +434,12 @@ def run_peer(python, work, docs, train_path):
 def run_floor(work, docs):
     folder = os.path.join(work, "floor-inbox")
     write_files(folder, docs)
-    binary = os.path.join(work, "floor_parse")
-    cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "libxml-2.0"], capture_output=True, text=True, check=True).stdout.split()
-    subprocess.run(["cc", "-O2", "-o", binary, os.path.join(ROOT, "scripts", "floor_parse.c"), *cflags, "-lsqlite3"], check=True)
+    binary = os.path.join(work, "floor")
+    subprocess.run(["cc", "-O2", "-o", binary, os.path.join(ROOT, "scripts", "floor.c"), *bench.libxml2_flags(), "-lsqlite3"],
+                   check=True)
     listing = "".join(os.path.join(folder, name) + "\n" for name, _ in docs)
-    out = subprocess.run([binary, os.path.join(work, "floor.db")], input=listing, capture_output=True, text=True, check=True)
+    out = subprocess.run([binary, os.path.join(work, "floor.db"), "--parse-html"], input=listing, capture_output=True,
+                         text=True, check=True)
     rows, secs = out.stdout.split()
     shutil.rmtree(folder, ignore_errors=True)
     return {"documents": int(rows), "wall": float(secs)}

@@ -1,24 +1,13 @@
 import ArgumentParser
 import IngestCore
+import IngestDaemon
 
 /// The operator's control CLI. Each subcommand lives in its own file.
 @main
 struct Ingestctl: AsyncParsableCommand {
-    /// A probe child (``TOMLProbe``) parses its stdin and exits before any argument is read; otherwise
-    /// config files are parsed in a child first, so a parser crash is reported, not suffered.
+    /// Config files are parsed in a child process first (``TOMLProbe``), and a probe child answers here.
     static func main() async {
-        TOMLProbe.serveIfAsked()
-        TOMLProbe.enable()
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
+        await mainProbingTOML()
     }
 
     static let configuration = CommandConfiguration(

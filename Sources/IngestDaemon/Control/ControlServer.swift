@@ -48,7 +48,7 @@ final class ControlServer: Service {
 }
 
 /// Maps control requests to store calls and encodes the answers.
-struct ControlRoutes: Sendable {
+struct ControlRoutes: Sendable, JSONRoutes {
     let store: any ArticleStore
     let feeds: FeedPoller?
     let status: @Sendable () -> StatusReport
@@ -119,36 +119,5 @@ struct ControlRoutes: Sendable {
         default:
             return error(404, "no route \(request.method) \(request.path); the API lives under /v1")
         }
-    }
-
-    private func decode<T: Decodable>(_ type: T.Type, _ request: UnixHTTPServer.Request) -> T? {
-        try? ControlAPI.decoder().decode(type, from: request.body)
-    }
-
-    private func badBody() -> UnixHTTPServer.Response {
-        error(400, "request body is not the JSON this route expects")
-    }
-
-    private func handle<T: Encodable>(_ body: () throws -> T) -> UnixHTTPServer.Response {
-        do {
-            return json(try body())
-        } catch let error as StoreError {
-            return storeError(error)
-        } catch {
-            return self.error(500, "\(error)")
-        }
-    }
-
-    private func storeError(_ error: StoreError) -> UnixHTTPServer.Response {
-        self.error(error.retryable ? 503 : 400, error.description)
-    }
-
-    private func error(_ status: Int, _ message: String) -> UnixHTTPServer.Response {
-        json(ErrorResponse(error: message), status: status)
-    }
-
-    private func json<T: Encodable>(_ value: T, status: Int = 200) -> UnixHTTPServer.Response {
-        let data = (try? ControlAPI.encoder().encode(value)) ?? Data("{}".utf8)
-        return UnixHTTPServer.Response(status: status, body: data, headers: [(ControlAPI.header, ControlAPI.version)])
     }
 }

@@ -9,7 +9,7 @@ import IngestStore
 /// - `POST /v1/queue/retry` (``RetryRequest`` → ``RetryReport``), `POST /v1/queue/purge` (``PurgeRequest`` →
 ///   ``PurgeReport``)
 /// - `GET /v1/intake`, `POST /v1/intake/pause`, `POST /v1/intake/resume` (→ ``IntakeState``)
-struct OperatorRoutes: Sendable {
+struct OperatorRoutes: Sendable, JSONRoutes {
     let store: SQLiteStore
     let reprocessor: Reprocessor
     let intake: IntakeGate
@@ -52,36 +52,5 @@ struct OperatorRoutes: Sendable {
         default:
             return nil
         }
-    }
-
-    private func decode<T: Decodable>(_ type: T.Type, _ request: UnixHTTPServer.Request) -> T? {
-        try? ControlAPI.decoder().decode(type, from: request.body)
-    }
-
-    private func badBody() -> UnixHTTPServer.Response {
-        error(400, "request body is not the JSON this route expects")
-    }
-
-    private func handle<T: Encodable>(_ body: () throws -> T) -> UnixHTTPServer.Response {
-        do {
-            return json(try body())
-        } catch let error as StoreError {
-            return storeError(error)
-        } catch {
-            return self.error(500, "\(error)")
-        }
-    }
-
-    private func storeError(_ error: StoreError) -> UnixHTTPServer.Response {
-        self.error(error.retryable ? 503 : 400, error.description)
-    }
-
-    private func error(_ status: Int, _ message: String) -> UnixHTTPServer.Response {
-        json(ErrorResponse(error: message), status: status)
-    }
-
-    private func json<T: Encodable>(_ value: T, status: Int = 200) -> UnixHTTPServer.Response {
-        let data = (try? ControlAPI.encoder().encode(value)) ?? Data("{}".utf8)
-        return UnixHTTPServer.Response(status: status, body: data, headers: [(ControlAPI.header, ControlAPI.version)])
     }
 }
