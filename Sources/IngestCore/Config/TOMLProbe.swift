@@ -52,9 +52,20 @@ public enum TOMLProbe {
         } catch {
             return nil
         }
-        input.fileHandleForWriting.write(Data(text.utf8))
+        // The throwing calls, not write(_:) and readDataToEndOfFile(): those end the process on an error
+        // (a read interrupted by a signal, a child gone early), which is what this probe is here to avoid.
+        // The child's message is only a help; what decides is how it ended.
+        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
         try? input.fileHandleForWriting.close()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        var stderr = Data()
+        for _ in 0..<3 {
+            do {
+                stderr = try errors.fileHandleForReading.readToEnd() ?? Data()
+                break
+            } catch {
+                continue  // interrupted: read on
+            }
+        }
         process.waitUntilExit()
         guard process.terminationReason == .uncaughtSignal else { return nil }
         // The parser's own complaint, e.g. "Assertion `!is_value_terminator(*cp)' failed.", is its first line.
