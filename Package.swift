@@ -29,11 +29,13 @@ let package = Package(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        // SQLite store: migrations, batched commits, the queue, the file ledger.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The stores: SQLite (embedded default) and PostgreSQL (shared by several instances); migrations,
+        // batched commits, the queue, the file ledger.
         .target(
             name: "IngestStore",
             dependencies: [
-                "IngestCore", "CZlib",
+                "IngestCore", "CZlib", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -208,11 +208,15 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var operation: String
     public var message: String
     public var retryable: Bool
+    /// PostgreSQL's SQLSTATE when the error came from its server (`23505`: a unique constraint), so code
+    /// can tell a lost race from a failure without reading the message.
+    public var sqlState: String?
 
-    public init(operation: String, message: String, retryable: Bool) {
+    public init(operation: String, message: String, retryable: Bool, sqlState: String? = nil) {
         self.operation = operation
         self.message = message
         self.retryable = retryable
+        self.sqlState = sqlState
     }
 
     public var description: String { "store: \(operation): \(message)" }

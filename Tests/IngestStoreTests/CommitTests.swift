@@ -29,9 +29,9 @@ struct CommitTests {
         return article
     }
 
-    @Test("commits enqueued and dropped articles")
-    func commitsBatch() throws {
-        let db = try TestDatabase()
+    @Test("commits enqueued and dropped articles", arguments: Backend.all)
+    func commitsBatch(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         let full = Self.fullArticle()
         let raw = Array(String(repeating: "<p>First paragraph.</p>\n", count: 200).utf8)
@@ -89,28 +89,24 @@ struct CommitTests {
 
         // The routed article is in its own queue.
         #expect(try store.article(id: ids[2])?.queueItem?.queue == "urgent")
-        let rows = try db.inspect { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queueItem") }
-        #expect(rows == 2)
+        #expect(try db.query("SELECT COUNT(*) FROM queueItem") == ["2"])
 
         // The raw input comes back byte for byte; it was stored compressed, shared by the entry's articles.
         #expect(try store.rawInput(articleId: ids[0]) == raw)
         #expect(try store.rawInput(articleId: ids[1]) == raw)
         #expect(try store.rawInput(articleId: ids[2]) == nil)
         let rawRow = try #require(
-            try db.inspect { db in
-                try Row.fetchOne(db, sql: "SELECT sha256, size, compression, length(data) AS stored, format FROM rawInput")
-            })
-        #expect(rawRow["compression"] == "zlib")
-        #expect(rawRow["size"] == raw.count)
-        #expect((rawRow["stored"] as Int) < raw.count / 4)
-        #expect(rawRow["sha256"] == IngestCore.SHA256.hex(raw))
-        #expect(rawRow["format"] == "html")
+            try db.query("SELECT sha256 || ' ' || size || ' ' || compression || ' ' || length(data) || ' ' || format FROM rawInput")
+                .first??.split(separator: " ").map(String.init))
+        #expect(rawRow.count == 5)
+        #expect(rawRow[0] == IngestCore.SHA256.hex(raw))
+        #expect(rawRow[1] == String(raw.count))
+        #expect(rawRow[2] == "zlib")
+        #expect(Int(rawRow[3]) ?? .max < raw.count / 4)
+        #expect(rawRow[4] == "html")
 
         // The content hash is the SHA-256 of the text.
-        let hash = try db.inspect { db in
-            try String.fetchOne(db, sql: "SELECT contentHash FROM article WHERE id = ?", arguments: [ids[0]])
-        }
-        #expect(hash == IngestCore.SHA256.hex(full.text.utf8))
+        #expect(try db.query("SELECT contentHash FROM article WHERE id = \(ids[0])") == [IngestCore.SHA256.hex(full.text.utf8)])
 
         let totals = try store.totals()
         #expect(totals.articles == 3)
@@ -120,29 +116,28 @@ struct CommitTests {
         #expect(totals.lastFailure == nil)
     }
 
-    @Test("keeps a raw input that does not compress as it is")
-    func storesIncompressibleRaw() throws {
-        let db = try TestDatabase()
+    @Test("keeps a raw input that does not compress as it is", arguments: Backend.all)
+    func storesIncompressibleRaw(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         let raw: [UInt8] = Array("tiny".utf8)
         let ids = try store.commit([makeEntry(key: "k", ["tiny"], raw: raw)])[0].articleIds
         #expect(try store.rawInput(articleId: ids[0]) == raw)
-        let compression = try db.inspect { db in try String.fetchOne(db, sql: "SELECT compression FROM rawInput") }
-        #expect(compression == "none")
+        #expect(try db.query("SELECT compression FROM rawInput") == ["none"])
     }
 
-    @Test("keeps no raw input when told not to")
-    func skipsRaw() throws {
-        let db = try TestDatabase()
+    @Test("keeps no raw input when told not to", arguments: Backend.all)
+    func skipsRaw(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open(keepRaw: false)
         let ids = try store.commit([makeEntry(key: "k", ["text"], raw: Array("text".utf8))])[0].articleIds
         #expect(try store.rawInput(articleId: ids[0]) == nil)
-        #expect(try db.inspect { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rawInput") } == 0)
+        #expect(try db.query("SELECT COUNT(*) FROM rawInput") == ["0"])
     }
 
-    @Test("a ledger key committed twice is ingested once")
-    func ledgerKeyTwice() throws {
-        let db = try TestDatabase()
+    @Test("a ledger key committed twice is ingested once", arguments: Backend.all)
+    func ledgerKeyTwice(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         let first = try store.commit([makeEntry(key: "file:a", ["one"], raw: [1, 2, 3])])
         #expect(first[0].alreadyIngested == false)
@@ -150,22 +145,14 @@ struct CommitTests {
         #expect(second == [CommitResult(alreadyIngested: true, articleIds: [], enqueued: 0, dropped: 0)])
         #expect(try store.totals().articles == 1)
         #expect(try store.queueStats().first { $0.queue == "default" }?.counts["ready"] == 1)
-        let counts = try db.inspect { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT (SELECT COUNT(*) FROM inputLedger) AS ledger, (SELECT COUNT(*) FROM rawInput) AS raw,
-                           (SELECT COUNT(*) FROM queueItem) AS queue
-                    """)
-        }
-        #expect(counts?["ledger"] == 1)
-        #expect(counts?["raw"] == 1)
-        #expect(counts?["queue"] == 1)
+        #expect(try db.query("SELECT COUNT(*) FROM inputLedger") == ["1"])
+        #expect(try db.query("SELECT COUNT(*) FROM rawInput") == ["1"])
+        #expect(try db.query("SELECT COUNT(*) FROM queueItem") == ["1"])
     }
 
-    @Test("two entries with the same ledger key in one batch keep the first")
-    func ledgerKeyTwiceInOneBatch() throws {
-        let db = try TestDatabase()
+    @Test("two entries with the same ledger key in one batch keep the first", arguments: Backend.all)
+    func ledgerKeyTwiceInOneBatch(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         let results = try store.commit([
             makeEntry(key: "file:b", ["the first"]),
@@ -182,9 +169,9 @@ struct CommitTests {
         #expect(try store.totals().inputsBySource["inbox"]?["ingested"] == 3)
     }
 
-    @Test("a batch that fails stores nothing")
-    func failedBatchRollsBack() throws {
-        let db = try TestDatabase()
+    @Test("a batch that fails stores nothing", arguments: Backend.all)
+    func failedBatchRollsBack(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         // An empty queue name breaks a CHECK constraint in the second entry.
         let error = #expect(throws: StoreError.self) {
@@ -198,9 +185,9 @@ struct CommitTests {
         #expect(try store.commit([makeEntry(key: "ok", ["fine"])])[0].alreadyIngested == false)
     }
 
-    @Test("a recorded failure shows in the totals")
-    func recordsFailure() throws {
-        let db = try TestDatabase()
+    @Test("a recorded failure shows in the totals", arguments: Backend.all)
+    func recordsFailure(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         _ = try store.commit([makeEntry(key: "file:ok", ["fine"])])
         try store.recordFailure(
@@ -216,9 +203,9 @@ struct CommitTests {
         #expect(totals.articles == 1)
     }
 
-    @Test("a failed input does not block a later success, which replaces it")
-    func failureThenSuccess() throws {
-        let db = try TestDatabase()
+    @Test("a failed input does not block a later success, which replaces it", arguments: Backend.all)
+    func failureThenSuccess(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         try store.recordFailure(
             ledgerKey: "file:c", source: "inbox", location: "/inbox/c.txt",
@@ -239,9 +226,9 @@ struct CommitTests {
         #expect(try store.commit([makeEntry(key: "file:c", ["again"])])[0].alreadyIngested)
     }
 
-    @Test("an unknown article is nil")
-    func unknownArticle() throws {
-        let db = try TestDatabase()
+    @Test("an unknown article is nil", arguments: Backend.all)
+    func unknownArticle(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         #expect(try store.article(id: 12345) == nil)
         #expect(try store.rawInput(articleId: 12345) == nil)

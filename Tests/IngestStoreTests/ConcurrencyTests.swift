@@ -6,11 +6,11 @@ import Testing
 
 @Suite("concurrency")
 struct ConcurrencyTests {
-    @Test("four consumers on two store instances ack every row exactly once")
-    func consumersShareQueue() throws {
-        let db = try TestDatabase()
+    @Test("four consumers on two store instances ack every row exactly once", arguments: Backend.all)
+    func consumersShareQueue(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         // Two instances stand for two processes: each has its own connections and locks the file itself.
-        let stores = [try SQLiteStore(path: db.path), try SQLiteStore(path: db.path)]
+        let stores = [try db.openWithRealClock(), try db.openWithRealClock()]
         let total = 1_000
         for start in stride(from: 0, to: total, by: 250) {
             let entries = (start..<start + 250).map { makeEntry(key: "item-\($0)", ["article \($0)"]) }

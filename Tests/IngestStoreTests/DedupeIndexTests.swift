@@ -21,9 +21,9 @@ struct DedupeIndexTests {
             outcomes: [ArticleOutcome(article: article, drop: drop, queue: "default")])
     }
 
-    @Test("an original's fingerprint is stored with it and found by each key, within the window")
-    func storesAndFinds() throws {
-        let database = try TestDatabase()
+    @Test("an original's fingerprint is stored with it and found by each key, within the window", arguments: Backend.all)
+    func storesAndFinds(backend: Backend) throws {
+        let database = try TestDatabase(backend)
         let store = try database.open()
         let results = try store.commit([entry("a", text: "original", cluster: "c1", fingerprint: fingerprint(cluster: "c1", url: "example.org/x"))])
         let id = try #require(results.first?.articleIds.first)
@@ -44,9 +44,9 @@ struct DedupeIndexTests {
         #expect(try store.candidates(textHash: "t1", canonicalURL: nil, itemId: nil, bands: [1], since: old).isEmpty)
     }
 
-    @Test("a copy points at its original, whichever of the two commits first")
-    func resolvesDuplicateOf() throws {
-        let store = try TestDatabase().open()
+    @Test("a copy points at its original, whichever of the two commits first", arguments: Backend.all)
+    func resolvesDuplicateOf(backend: Backend) throws {
+        let store = try TestDatabase(backend).open()
         // Copy first (its original was still in flight), then the original, then a later copy.
         let early = try store.commit([entry("copy1", text: "copy", cluster: "c9", fingerprint: nil, dropped: true)])
         let original = try store.commit([entry("orig", text: "original", cluster: "c9", fingerprint: fingerprint(cluster: "c9"))])
@@ -60,9 +60,9 @@ struct DedupeIndexTests {
         #expect(try store.cluster(of: originalId).map { $0.article.id } == [early[0].articleIds[0], originalId, late[0].articleIds[0]])
     }
 
-    @Test("a dropped article's fingerprint is not stored: it founds no cluster")
-    func droppedNotIndexed() throws {
-        let store = try TestDatabase().open()
+    @Test("a dropped article's fingerprint is not stored: it founds no cluster", arguments: Backend.all)
+    func droppedNotIndexed(backend: Backend) throws {
+        let store = try TestDatabase(backend).open()
         _ = try store.commit([entry("x", text: "dropped later", cluster: "c2", fingerprint: fingerprint(cluster: "c2"), dropped: true)])
         #expect(try store.candidates(textHash: "t1", canonicalURL: nil, itemId: nil, bands: [], since: .distantPast).isEmpty)
     }

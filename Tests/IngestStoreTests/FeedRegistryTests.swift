@@ -42,9 +42,9 @@ struct FeedRegistryTests {
         ])
     }
 
-    @Test("adds, lists and removes feeds")
-    func addListRemove() throws {
-        let db = try TestDatabase()
+    @Test("adds, lists and removes feeds", arguments: Backend.all)
+    func addListRemove(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         #expect(try store.addedFeeds() == [])
         let harbour = FeedDefinition(
@@ -54,7 +54,7 @@ struct FeedRegistryTests {
         try store.addFeed(tides)
         try store.addFeed(harbour)
         #expect(try store.addedFeeds() == [harbour, tides], "every field round-trips, listed by name")
-        let addedAt = try db.inspect { db in try Double.fetchOne(db, sql: "SELECT addedAt FROM feed WHERE name = 'harbour'") }
+        let addedAt = try db.query("SELECT addedAt FROM feed WHERE name = 'harbour'").first?.flatMap { Double($0) }
         #expect(addedAt == db.clock.now.timeIntervalSince1970)
 
         var state = FeedState(name: "harbour", url: harbour.url)
@@ -70,9 +70,9 @@ struct FeedRegistryTests {
         #expect(try store.addedFeeds().count == 2)
     }
 
-    @Test("refuses a taken name or URL, saying which")
-    func refusesDuplicates() throws {
-        let db = try TestDatabase()
+    @Test("refuses a taken name or URL, saying which", arguments: Backend.all)
+    func refusesDuplicates(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         try store.addFeed(FeedDefinition(name: "harbour", url: "https://harbour.example/feed.xml", origin: .cli))
 
@@ -109,9 +109,9 @@ struct FeedRegistryTests {
         }
     }
 
-    @Test("a feed state round-trips, nil fields and warnings included")
-    func stateRoundTrip() throws {
-        let db = try TestDatabase()
+    @Test("a feed state round-trips, nil fields and warnings included", arguments: Backend.all)
+    func stateRoundTrip(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         let bare = FeedState(name: "bare", url: "https://bare.example/rss")
         try store.saveFeedState(bare)
@@ -153,9 +153,9 @@ struct FeedRegistryTests {
         #expect(try reopened.feedStates().count == 2)
     }
 
-    @Test("ingestedKeys finds committed keys only, across chunks")
-    func ingestedKeys() throws {
-        let db = try TestDatabase()
+    @Test("ingestedKeys finds committed keys only, across chunks", arguments: Backend.all)
+    func ingestedKeys(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         // 1,200 committed keys: more than two chunks of bound variables.
         let committed = (0..<1_200).map { "feed:harbour:item-\($0)" }

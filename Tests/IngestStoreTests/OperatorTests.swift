@@ -27,9 +27,9 @@ struct OperatorTests {
         #expect(try store.search("summers", limit: 10).isEmpty)
     }
 
-    @Test("search ranks a title match first, finds new and replaced text, and takes any text as a query")
-    func search() throws {
-        let db = try TestDatabase()
+    @Test("search ranks a title match first, finds new and replaced text, and takes any text as a query", arguments: Backend.all)
+    func search(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         _ = try store.commit([
             makeEntry(key: "a", ["The ferry crossed the bay twice before noon."]),
@@ -49,9 +49,9 @@ struct OperatorTests {
         #expect(try store.search("ferry", limit: 10).map(\.id) == [2], "the replaced text is out of the index")
     }
 
-    @Test("replace keeps the id, puts the queue row back to ready, and adds no rows")
-    func replace() throws {
-        let db = try TestDatabase()
+    @Test("replace keeps the id, puts the queue row back to ready, and adds no rows", arguments: Backend.all)
+    func replace(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         _ = try store.commit([makeEntry(key: "a", ["Tides were higher than forecast."])])
         let claimed = try store.claim(queue: "default", consumer: "c", limit: 1, leaseSecs: 60)
@@ -85,9 +85,9 @@ struct OperatorTests {
         #expect(try store.replace(ArticleOutcome(article: unknown)) == .missing)
     }
 
-    @Test("retry brings dead and nacked rows back; purge removes done rows, and dead ones when asked")
-    func retryAndPurge() throws {
-        let db = try TestDatabase()
+    @Test("retry brings dead and nacked rows back; purge removes done rows, and dead ones when asked", arguments: Backend.all)
+    func retryAndPurge(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open(maxAttempts: 1)
         _ = try store.commit([makeEntry(key: "a", ["one story", "two story", "three story"])])
         let claimed = try store.claim(queue: "default", consumer: "c", limit: 3, leaseSecs: 60)

@@ -5,9 +5,9 @@ import Testing
 
 @Suite("queue")
 struct QueueTests {
-    @Test("claim leases the oldest rows, and two claims never share a row")
-    func claimLeases() throws {
-        let db = try TestDatabase()
+    @Test("claim leases the oldest rows, and two claims never share a row", arguments: Backend.all)
+    func claimLeases(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         let ids = try enqueue(store, count: 5)
         let now = db.clock.now
@@ -33,9 +33,9 @@ struct QueueTests {
         #expect(try store.claim(queue: "default", consumer: "c", limit: 0, leaseSecs: 60).isEmpty)
     }
 
-    @Test("claim refuses a bad lease or consumer")
-    func claimValidates() throws {
-        let db = try TestDatabase()
+    @Test("claim refuses a bad lease or consumer", arguments: Backend.all)
+    func claimValidates(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         try enqueue(store, count: 1)
         #expect(throws: StoreError.self) { try store.claim(queue: "default", consumer: "a", limit: 1, leaseSecs: 0) }
@@ -43,9 +43,9 @@ struct QueueTests {
         #expect(try store.peek(queue: "default", state: .ready, limit: 10).count == 1)
     }
 
-    @Test("only the lease owner can ack")
-    func ackByOwner() throws {
-        let db = try TestDatabase()
+    @Test("only the lease owner can ack", arguments: Backend.all)
+    func ackByOwner(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         try enqueue(store, count: 3)
         let claimed = try store.claim(queue: "default", consumer: "a", limit: 2, leaseSecs: 60).map(\.item.id)
@@ -62,9 +62,9 @@ struct QueueTests {
         #expect(try store.ack(ids: [], consumer: "a") == [])
     }
 
-    @Test("nack makes a row ready after a backoff that doubles, then dead after the last attempt")
-    func nackBackoff() throws {
-        let db = try TestDatabase()
+    @Test("nack makes a row ready after a backoff that doubles, then dead after the last attempt", arguments: Backend.all)
+    func nackBackoff(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open(maxAttempts: 3, retryBackoffSecs: 10)
         let id = try #require(try enqueue(store, count: 1).first)
 
@@ -108,9 +108,9 @@ struct QueueTests {
         #expect(SQLiteStore.backoff(attempts: 1000, baseSecs: 86_400) == SQLiteStore.maximumBackoffSecs)
     }
 
-    @Test("retryAfterSecs overrides the backoff")
-    func nackRetryAfter() throws {
-        let db = try TestDatabase()
+    @Test("retryAfterSecs overrides the backoff", arguments: Backend.all)
+    func nackRetryAfter(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open(retryBackoffSecs: 30)
         let ids = try enqueue(store, count: 2)
         _ = try store.claim(queue: "default", consumer: "a", limit: 2, leaseSecs: 60)
@@ -126,9 +126,9 @@ struct QueueTests {
         }
     }
 
-    @Test("an expired lease is claimable again by another consumer")
-    func expiredLeaseReclaimed() throws {
-        let db = try TestDatabase()
+    @Test("an expired lease is claimable again by another consumer", arguments: Backend.all)
+    func expiredLeaseReclaimed(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         let id = try #require(try enqueue(store, count: 1).first)
         _ = try store.claim(queue: "default", consumer: "a", limit: 1, leaseSecs: 60)
@@ -147,9 +147,9 @@ struct QueueTests {
         #expect(try store.ack(ids: [id], consumer: "b") == [id])
     }
 
-    @Test("an expired lease that used its last attempt goes dead")
-    func expiredLeaseDies() throws {
-        let db = try TestDatabase()
+    @Test("an expired lease that used its last attempt goes dead", arguments: Backend.all)
+    func expiredLeaseDies(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open(maxAttempts: 2)
         let ids = try enqueue(store, count: 2)
         _ = try store.claim(queue: "default", consumer: "a", limit: 2, leaseSecs: 10)
@@ -168,12 +168,12 @@ struct QueueTests {
         #expect(try store.peek(queue: "default", state: .done, limit: 10).map(\.id) == [ids[1]])
     }
 
-    @Test("a one-second lease expires in real time")
-    func realTimeLease() async throws {
-        let db = try TestDatabase()
+    @Test("a one-second lease expires in real time", arguments: Backend.all)
+    func realTimeLease(backend: Backend) async throws {
+        let db = try TestDatabase(backend)
         var queue = QueueConfiguration()
         queue.leaseSecs = 1
-        let store = try SQLiteStore(path: db.path, queue: queue)
+        let store = try db.openWithRealClock(queue: queue)
         _ = try store.commit([makeEntry(key: "k", ["soon free again"])])
         let first = try store.claim(queue: "default", consumer: "a", limit: 1, leaseSecs: nil)
         #expect(first.count == 1)
@@ -183,9 +183,9 @@ struct QueueTests {
         #expect(second.map(\.item.id) == first.map(\.item.id))
     }
 
-    @Test("queue times keep sub-millisecond precision")
-    func timePrecision() throws {
-        let db = try TestDatabase()
+    @Test("queue times keep sub-millisecond precision", arguments: Backend.all)
+    func timePrecision(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         db.clock.advance(by: 0.000_125)
         let expected = db.clock.now.timeIntervalSince1970
@@ -195,9 +195,9 @@ struct QueueTests {
         #expect(abs(item.createdAt.timeIntervalSince1970 - 1_750_000_000) > 0.000_1)
     }
 
-    @Test("peek lists rows oldest first without claiming them")
-    func peekRows() throws {
-        let db = try TestDatabase()
+    @Test("peek lists rows oldest first without claiming them", arguments: Backend.all)
+    func peekRows(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         let ids = try enqueue(store, count: 4)
         _ = try store.claim(queue: "default", consumer: "a", limit: 1, leaseSecs: 60)
@@ -211,9 +211,9 @@ struct QueueTests {
         #expect(try store.claim(queue: "default", consumer: "b", limit: 10, leaseSecs: 60).count == 3)
     }
 
-    @Test("queue stats count every state of every queue, zero included")
-    func stats() throws {
-        let db = try TestDatabase()
+    @Test("queue stats count every state of every queue, zero included", arguments: Backend.all)
+    func stats(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open(maxAttempts: 1)
         #expect(try store.queueStats() == [
             QueueStats(queue: "default", counts: ["ready": 0, "leased": 0, "done": 0, "dead": 0])
@@ -230,9 +230,9 @@ struct QueueTests {
         ])
     }
 
-    @Test("article(id:) shows the queue row as it changes")
-    func articleShowsQueueRow() throws {
-        let db = try TestDatabase()
+    @Test("article(id:) shows the queue row as it changes", arguments: Backend.all)
+    func articleShowsQueueRow(backend: Backend) throws {
+        let db = try TestDatabase(backend)
         let store = try db.open()
         let articleId = try #require(try store.commit([makeEntry(key: "k", ["text"])])[0].articleIds.first)
         let claimed = try store.claim(queue: "default", consumer: "a", limit: 1, leaseSecs: 60)

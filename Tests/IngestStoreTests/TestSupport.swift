@@ -3,37 +3,132 @@ import GRDB
 import IngestCore
 @testable import IngestStore
 import Synchronization
+import Testing
 
-/// A fresh database file in its own temporary folder, removed when the value goes away.
-final class TestDatabase: Sendable {
-    let folder: String
-    let path: String
-    let clock = TestClock()
+/// The backends the store tests run against. PostgreSQL joins when `INGESTD_TEST_POSTGRES_URL` names a
+/// server (`make test` starts one with scripts/pg_test_server.sh); with `INGESTD_REQUIRE_POSTGRES=1` a
+/// missing server fails the tests instead of leaving PostgreSQL untested.
+enum Backend: String, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
 
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.path + "/ingestd-store-test-" + UUID().uuidString
-        path = folder + "/state/ingestd.db"
+    static var all: [Backend] {
+        let environment = ProcessInfo.processInfo.environment
+        let url = environment["INGESTD_TEST_POSTGRES_URL"] ?? ""
+        return url.isEmpty && environment["INGESTD_REQUIRE_POSTGRES"] != "1" ? [.sqlite] : [.sqlite, .postgres]
     }
 
+    var testDescription: String { rawValue }
+}
+
+/// A fresh, empty database: a SQLite file in its own temporary folder, or a PostgreSQL schema of its own
+/// (the store connects with that schema as its search path). Removed when the value goes away.
+final class TestDatabase: Sendable {
+    let backend: Backend
+    let folder: String
+    let path: String
+    /// The PostgreSQL URL with the test's own schema; empty for SQLite.
+    let url: String
+    private let schema: String
+    private let serverURL: String
+    let clock = TestClock()
+
+    init(_ backend: Backend = .sqlite) throws {
+        self.backend = backend
+        folder = FileManager.default.temporaryDirectory.path + "/ingestd-store-test-" + UUID().uuidString
+        path = folder + "/state/ingestd.db"
+        guard backend == .postgres else {
+            url = ""
+            schema = ""
+            serverURL = ""
+            return
+        }
+        serverURL = ProcessInfo.processInfo.environment["INGESTD_TEST_POSTGRES_URL"] ?? ""
+        guard !serverURL.isEmpty else {
+            throw StoreError(
+                operation: "test", message: "INGESTD_REQUIRE_POSTGRES is set but INGESTD_TEST_POSTGRES_URL is not",
+                retryable: false)
+        }
+        _ = Self.oldSchemasDropped
+        schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try PGConnection(url: serverURL).run("CREATE SCHEMA \(schema)", operation: "test")
+        url = serverURL + (serverURL.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+    }
+
+    // A test's schema is not dropped when the value goes away: Swift may release it right after its last
+    // use, while the store still works in the schema. Earlier runs' schemas go at the first PostgreSQL test
+    // of a run instead (a global's initializer runs once, and other tests wait for it).
     deinit {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// A store on the file whose clock is ``clock``; several may be open on the same file.
+    private static let oldSchemasDropped: Bool = {
+        guard let url = ProcessInfo.processInfo.environment["INGESTD_TEST_POSTGRES_URL"], !url.isEmpty,
+            let connection = try? PGConnection(url: url)
+        else { return false }
+        let schemas = (try? connection.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'", [], operation: "test").strings()) ?? []
+        for schema in schemas { try? connection.run("DROP SCHEMA \(schema) CASCADE", operation: "test") }
+        return true
+    }()
+
+    /// A store on this database whose clock is ``clock``; several may be open on it at once.
     func open(
         maxAttempts: Int = 5, retryBackoffSecs: Int = 30, leaseSecs: Int = 300, keepRaw: Bool = true,
         createIfMissing: Bool = true
+    ) throws(StoreError) -> any StoreBackend {
+        switch backend {
+        case .sqlite:
+            return try openSQLite(
+                maxAttempts: maxAttempts, retryBackoffSecs: retryBackoffSecs, leaseSecs: leaseSecs, keepRaw: keepRaw,
+                createIfMissing: createIfMissing)
+        case .postgres:
+            let clock = self.clock
+            return try PostgresStore(
+                url: url, queue: Self.queue(maxAttempts, retryBackoffSecs, leaseSecs), keepRaw: keepRaw,
+                clock: { clock.now })
+        }
+    }
+
+    /// A store on this database with the real clock, as a process of its own would open it.
+    func openWithRealClock(queue: QueueConfiguration = .init()) throws(StoreError) -> any StoreBackend {
+        switch backend {
+        case .sqlite: try SQLiteStore(path: path, queue: queue)
+        case .postgres: try PostgresStore(url: url, queue: queue)
+        }
+    }
+
+    /// The SQLite store itself, for tests of what only SQLite has (its file, its migrations).
+    func openSQLite(
+        maxAttempts: Int = 5, retryBackoffSecs: Int = 30, leaseSecs: Int = 300, keepRaw: Bool = true,
+        createIfMissing: Bool = true
     ) throws(StoreError) -> SQLiteStore {
+        let clock = self.clock
+        return try SQLiteStore(
+            path: path, queue: Self.queue(maxAttempts, retryBackoffSecs, leaseSecs), keepRaw: keepRaw,
+            createIfMissing: createIfMissing, clock: { clock.now })
+    }
+
+    private static func queue(_ maxAttempts: Int, _ retryBackoffSecs: Int, _ leaseSecs: Int) -> QueueConfiguration {
         var queue = QueueConfiguration()
         queue.maxAttempts = maxAttempts
         queue.retryBackoffSecs = retryBackoffSecs
         queue.leaseSecs = leaseSecs
-        let clock = self.clock
-        return try SQLiteStore(
-            path: path, queue: queue, keepRaw: keepRaw, createIfMissing: createIfMissing, clock: { clock.now })
+        return queue
     }
 
-    /// A plain GRDB connection to the file, to look at what the store wrote.
+    /// Runs SQL on the database the way a consumer would and returns the first column of every row as
+    /// text, whichever the backend (tests look at stored rows with it).
+    func query(_ sql: String) throws -> [String?] {
+        switch backend {
+        case .sqlite:
+            return try inspect { db in try String?.fetchAll(db, sql: sql) }
+        case .postgres:
+            let rows = try PGConnection(url: url).execute(sql, [], operation: "test")
+            return (0..<rows.count).map { rows.string($0, at: 0) }
+        }
+    }
+
+    /// A plain GRDB connection to the SQLite file, to look at what the store wrote.
     func inspect<T>(_ body: (Database) throws -> T) throws -> T {
         let queue = try DatabaseQueue(path: path)
         return try queue.read(body)
@@ -80,7 +175,7 @@ func makeEntry(
 
 /// Commits `count` single-article entries to `queue` and returns the queue ids, oldest first.
 @discardableResult
-func enqueue(_ store: SQLiteStore, count: Int, queue: String = "default") throws -> [Int64] {
+func enqueue(_ store: any StoreBackend, count: Int, queue: String = "default") throws -> [Int64] {
     let entries = (0..<count).map { makeEntry(key: "\(queue)-\(UUID().uuidString)", ["article \($0)"], queue: queue) }
     _ = try store.commit(entries)
     return try store.peek(queue: queue, state: nil, limit: count + 1000).map(\.id)

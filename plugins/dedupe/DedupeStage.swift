@@ -141,9 +141,11 @@ public struct DedupeStage: Stage {
             if short.count > 1 { textHash = "short:" + SHA256.hex(Array(short.utf8)) }
         }
         guard textHash != nil || url != nil || itemId != nil else { return nil }
-        return ArticleFingerprint(
+        var fingerprint = ArticleFingerprint(
             textHash: textHash, canonicalURL: url, itemId: itemId, minhash: minhash, bands: MinHash.bandKeys(minhash),
             shingles: shingles.hashes.count, clusterId: newClusterId())
+        fingerprint.keepsCopies = configuration.action == .mark
+        return fingerprint
     }
 
     /// An item id that names one story wherever it appears. Small feeds number their items `1`, `2`, …:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `[daemon]` section.
 ///
 /// - Configuration keys:
@@ -36,8 +38,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
 /// The `[store]` section.
 ///
 /// - Configuration keys:
-///   - `backend` (string, default: "sqlite"): the only backend so far.
+///   - `backend` (string, default: "sqlite"): `sqlite` (one file, one instance) or `postgres` (one
+///     database shared by several instances: shared dedupe, feeds leased to one instance at a time).
 ///   - `path` (string, default: "ingestd.db"): the SQLite file, relative to `state_dir`.
+///   - `url` (string, required with `postgres`): libpq's connection URL, such as
+///     `postgresql://ingestd@db.example:5432/ingestd`; a password is better kept in `~/.pgpass` or the
+///     `PGPASSWORD` environment variable than here.
+///   - `instance` (string, default: the host name): how this instance names itself in feed leases and
+///     queue claims; unique among the instances sharing a database.
 ///   - `batch_size` (int, default: 256, 1…10000): most articles committed in one transaction.
 ///   - `batch_delay_ms` (int, default: 5, 0…1000): how long a batch waits for more articles before it
 ///     commits. Short: the queue sees an article within milliseconds of the file being closed.
@@ -48,16 +56,31 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var batchSize = 256
     public var batchDelayMillis = 5
     public var keepRaw = true
+    public var url: String?
+    public var instance = StoreConfiguration.hostName
 
     public init() {}
 
     public init(from section: ConfigSection, daemon: DaemonConfiguration) {
-        backend = section.choice("backend", default: backend, allowed: ["sqlite"])
+        backend = section.choice("backend", default: backend, allowed: ["sqlite", "postgres"])
         path = daemon.resolve(section.string("path", default: path))
+        url = section.optionalString("url")
+        instance = section.string("instance", default: instance)
+        if backend == "postgres" && (url ?? "").isEmpty {
+            section.problem("url", "the postgres backend needs a connection URL, such as postgresql://user@host/database")
+        }
+        if instance.isEmpty { section.problem("instance", "must not be empty") }
         batchSize = section.int("batch_size", default: batchSize, range: 1...10_000)
         batchDelayMillis = section.int("batch_delay_ms", default: batchDelayMillis, range: 0...1_000)
         keepRaw = section.bool("keep_raw", default: keepRaw)
         section.finish()
+    }
+}
+
+extension StoreConfiguration {
+    /// The host's name, the default instance name.
+    public static var hostName: String {
+        ProcessInfo.processInfo.hostName.isEmpty ? "ingestd" : ProcessInfo.processInfo.hostName
     }
 }
 

@@ -97,3 +97,21 @@ public protocol IngestLedger: Sendable {
     /// The subset of `keys` already recorded as ingested.
     func ingestedKeys(among keys: [String]) throws -> Set<String>
 }
+
+/// Feed leases, for a store shared by several ingestd instances (PostgreSQL): the instance about to poll
+/// a feed takes its lease for one interval, so each feed is polled once per interval by one of them, and
+/// a dead instance's feeds are taken over when its leases expire. A store used by one instance has none.
+public protocol FeedLeases: Sendable {
+    /// Takes or renews the lease of feed `name` for `owner` until `until`.
+    func leaseFeed(_ name: String, owner: String, until: Date) throws -> FeedLease
+    /// The stored state of one feed, read fresh: the state another instance saved when it held the lease.
+    func feedState(named name: String) throws -> FeedState?
+}
+
+/// What a lease request got.
+public enum FeedLease: Sendable, Equatable {
+    /// The lease is the caller's until the time asked for.
+    case granted
+    /// Another instance holds it until then.
+    case held(by: String, until: Date)
+}

@@ -17,6 +17,9 @@ public struct ArticleFingerprint: Sendable, Equatable {
     public var shingles: Int
     /// The cluster this article founds; its copies carry it in ``Article/clusterId``.
     public var clusterId: String
+    /// Dedupe marks copies instead of dropping them (`action = "mark"`). A store shared by several
+    /// instances reads it when the commit finds another instance stored a copy first.
+    public var keepsCopies = false
 
     public init(
         textHash: String?, canonicalURL: String?, itemId: String?, minhash: [UInt16], bands: [Int64], shingles: Int,

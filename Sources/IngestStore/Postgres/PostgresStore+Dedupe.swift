@@ -1,0 +1,136 @@
+public import Foundation
+public import IngestCore
+
+extension PostgresStore: DuplicateIndex {
+    public func candidates(
+        textHash: String?, canonicalURL: String?, itemId: String?, bands: [Int64], since: Date
+    ) throws -> [IndexedFingerprint] {
+        try read("dedupe lookup") { c throws(StoreError) in
+            // One statement: each branch is an indexed lookup, the union read by primary key.
+            let rows = try c.execute(
+                """
+                SELECT f.* FROM dedupeFingerprint f
+                WHERE f.committedAt >= $5 AND f.articleId IN (
+                    SELECT articleId FROM dedupeFingerprint WHERE textHash = $1
+                    UNION SELECT articleId FROM dedupeFingerprint WHERE canonicalURL = $2
+                    UNION SELECT articleId FROM dedupeFingerprint WHERE itemId = $3
+                    UNION SELECT articleId FROM dedupeBand WHERE band = ANY($4::bigint[]))
+                ORDER BY f.articleId
+                """, [textHash, canonicalURL, itemId, Self.array(bands), since.timeIntervalSince1970],
+                operation: "dedupe lookup")
+            return (0..<rows.count).map { IndexedFingerprint(pg: rows, $0) }
+        }
+    }
+
+    /// Forgets the fingerprints (and unique keys) of articles committed before `before`; returns how many.
+    public func pruneFingerprints(before: Date) throws -> Int {
+        try write("prune fingerprints") { c throws(StoreError) in
+            try c.execute("DELETE FROM dedupeKey WHERE committedAt < $1", [before.timeIntervalSince1970], operation: "prune")
+            return try c.execute(
+                "DELETE FROM dedupeFingerprint WHERE committedAt < $1", [before.timeIntervalSince1970], operation: "prune"
+            ).affected
+        }
+    }
+
+    /// The articles of `articleId`'s dedupe cluster (its original and every copy), oldest first.
+    public func cluster(of articleId: Int64) throws(StoreError) -> [StoredArticle] {
+        let ids = try read("read cluster") { c throws(StoreError) in
+            try c.execute(
+                """
+                SELECT id FROM article WHERE clusterId = (SELECT clusterId FROM article WHERE id = $1) ORDER BY id
+                """, [articleId], operation: "read cluster"
+            ).int64s()
+        }
+        var articles: [StoredArticle] = []
+        for id in ids {
+            if let stored = try article(id: id) { articles.append(stored) }
+        }
+        return articles
+    }
+
+    // MARK: - In the commit
+
+    /// The original of `clusterId`, when it is committed.
+    static func original(_ c: PGConnection, clusterId: String) throws(StoreError) -> Int64? {
+        try c.execute(
+            "SELECT articleId FROM dedupeFingerprint WHERE clusterId = $1 LIMIT 1", [clusterId], operation: "commit: original"
+        ).int64s().first
+    }
+
+    /// The article that already holds one of the fingerprint's exact keys, committed by another instance
+    /// (or earlier in this batch), or `nil` when this article now holds them all.
+    struct Winner {
+        var articleId: Int64
+        var clusterId: String
+        var reason: String
+    }
+
+    /// Inserts the fingerprint's exact keys for `articleId`. A key held by a transaction not yet committed
+    /// makes this insert wait for it; once it commits, the key conflicts and that article wins.
+    static func claimDedupeKeys(
+        _ c: PGConnection, _ fingerprint: ArticleFingerprint, articleId: Int64, now: Double
+    ) throws(StoreError) -> Winner? {
+        // Always in this order, so two transactions take the keys they share in the same order.
+        let keys: [(String, String)] = [
+            fingerprint.textHash.map { ("text:" + $0, "same text") },
+            fingerprint.canonicalURL.map { ("url:" + $0, "same URL (\($0))") },
+            fingerprint.itemId.map { ("item:" + $0, "same feed item id (\($0))") },
+        ].compactMap { $0 }
+        for (key, reason) in keys {
+            let inserted = try c.execute(
+                """
+                INSERT INTO dedupeKey (key, articleId, committedAt) VALUES ($1, $2, $3)
+                ON CONFLICT (key) DO NOTHING RETURNING key
+                """, [key, articleId, now], operation: "commit: dedupe key")
+            if inserted.count == 1 { continue }
+            let holder = try c.execute(
+                "SELECT d.articleId, a.clusterId FROM dedupeKey d JOIN article a ON a.id = d.articleId WHERE d.key = $1",
+                [key], operation: "commit: dedupe key")
+            guard holder.count == 1, let winner = holder.int64(0, "articleid") else {
+                // The holder was pruned between the two statements: nothing to be a copy of.
+                continue
+            }
+            try c.execute("DELETE FROM dedupeKey WHERE articleId = $1", [articleId], operation: "commit: dedupe key")
+            return Winner(
+                articleId: winner, clusterId: holder.string(0, "clusterid") ?? fingerprint.clusterId,
+                reason: reason)
+        }
+        return nil
+    }
+
+    /// Stores a committed article as the winner's copy: dropped by dedupe, with the reason in its trace.
+    static func storeAsCopy(
+        _ c: PGConnection, id: Int64, record: ArticleRecord, of winner: Winner
+    ) throws(StoreError) {
+        let reason = "duplicate of article \(winner.articleId): \(winner.reason) (another instance committed it first)"
+        let entry = ArticleRecord.traceJSON([TraceEntry(stage: "dedupe", outcome: .drop, micros: 0, detail: reason)])
+        let trace = record.trace == "[]" ? entry : String(record.trace.dropLast()) + "," + String(entry.dropFirst())
+        try c.execute(
+            """
+            UPDATE article SET status = 'dropped', dropStage = 'dedupe', dropReason = $1, duplicateOf = $2,
+                clusterId = $3, trace = $4
+            WHERE id = $5
+            """, [reason, winner.articleId, winner.clusterId, trace, id], operation: "commit: copy")
+    }
+
+    static func insertFingerprint(
+        _ c: PGConnection, articleId: Int64, _ fingerprint: ArticleFingerprint, at now: Double
+    ) throws(StoreError) {
+        try c.execute(
+            """
+            INSERT INTO dedupeFingerprint (articleId, clusterId, textHash, canonicalURL, itemId, minhash, shingles, committedAt)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """,
+            [
+                articleId, fingerprint.clusterId, fingerprint.textHash, fingerprint.canonicalURL, fingerprint.itemId,
+                [UInt8](DedupeFingerprintRecord.packed(fingerprint.minhash)), fingerprint.shingles, now,
+            ], operation: "commit: fingerprint")
+        if !fingerprint.bands.isEmpty {
+            try c.execute(
+                """
+                INSERT INTO dedupeBand (band, articleId) SELECT DISTINCT unnest($1::bigint[]), $2::bigint
+                ON CONFLICT DO NOTHING
+                """, [array(fingerprint.bands), articleId], operation: "commit: bands")
+        }
+    }
+}
