@@ -32,9 +32,13 @@ run: build
 	./.build/debug/ingestd
 
 # Every test: unit tests, the CLI tests and the integration tests that run the real binaries.
+# The store tests and the multi-instance tests also run against PostgreSQL: a private server from Debian's
+# package (scripts/pg_test_server.sh) on 127.0.0.1, stopped afterwards even when a test fails.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	url=$$(sh scripts/pg_test_server.sh start) && \
+	INGESTD_TEST_POSTGRES_URL=$$url INGESTD_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build; \
+	status=$$?; sh scripts/pg_test_server.sh stop; exit $$status
 	$(MAKE) test-install
 	$(MAKE) reliability-ci
 

@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "For `make bench`: time a built-in stage, or the bare HTML parse, over files held in memory.",
         shouldDisplay: false,
-        subcommands: [StageBench.self, HTMLParseBench.self])
+        subcommands: [StageBench.self, HTMLParseBench.self, ClaimBench.self])
 
     /// The result line both subcommands print (MB = 10^6 bytes of the input files).
     struct Result: Encodable {

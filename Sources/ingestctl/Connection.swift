@@ -31,9 +31,9 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The store, opened directly, for when the daemon is down. Never creates a database.
-    func openStore(_ configuration: IngestConfiguration) throws -> SQLiteStore {
+    func openStore(_ configuration: IngestConfiguration) throws -> any StoreBackend {
         do {
-            return try SQLiteStore(path: configuration.store.path, queue: configuration.queue, keepRaw: configuration.store.keepRaw, createIfMissing: false)
+            return try StoreOpener.open(configuration.store, queue: configuration.queue, createIfMissing: false)
         } catch {
             throw CLIError("\(error)")
         }
@@ -48,7 +48,7 @@ struct CLIError: Error, CustomStringConvertible {
 
 enum Via {
     case daemon(ControlClient)
-    case database(SQLiteStore)
+    case database(any StoreBackend)
 }
 
 extension ConnectionOptions {

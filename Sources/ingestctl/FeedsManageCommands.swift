@@ -157,12 +157,13 @@ extension Feeds {
             if (try? client.request("GET", "/v1/version")) != nil {
                 listings = try connection.call(client, "GET", "/v1/feeds", as: [FeedListing].self)
             } else {
-                let path = configuration.store.path
+                let shared = configuration.store.backend == "postgres"
+                let path = shared ? (configuration.store.url.map(PostgresStore.redacted) ?? "") : configuration.store.path
                 note("ingestd is not running; feeds list shows the config and what the database \(path) last saved")
                 var added: [FeedDefinition] = []
                 var states: [String: FeedState] = [:]
                 // A missing database has no added feeds and no states; creating one here would hide a wrong path.
-                if FileManager.default.fileExists(atPath: path) {
+                if shared || FileManager.default.fileExists(atPath: path) {
                     let store = try connection.openStore(configuration)
                     do {
                         added = try store.addedFeeds()
@@ -269,12 +270,10 @@ private func validateInterval(_ interval: Int) throws {
 
 /// The store, for commands that write feeds: created when missing, as `feeds add` may come before the
 /// daemon ever ran. SQLite's locking makes writing next to a running daemon safe.
-private func openForWriting(_ connection: ConnectionOptions) throws -> SQLiteStore {
+private func openForWriting(_ connection: ConnectionOptions) throws -> any StoreBackend {
     let configuration = try connection.loadConfiguration()
     do {
-        return try SQLiteStore(
-            path: configuration.store.path, queue: configuration.queue, keepRaw: configuration.store.keepRaw,
-            createIfMissing: true)
+        return try StoreOpener.open(configuration.store, queue: configuration.queue, createIfMissing: true)
     } catch {
         throw CLIError("\(error)")
     }

@@ -10,7 +10,7 @@ import IngestStore
 ///   ``PurgeReport``)
 /// - `GET /v1/intake`, `POST /v1/intake/pause`, `POST /v1/intake/resume` (→ ``IntakeState``)
 struct OperatorRoutes: Sendable, JSONRoutes {
-    let store: SQLiteStore
+    let store: any StoreBackend
     let reprocessor: Reprocessor
     let intake: IntakeGate
 

@@ -28,14 +28,14 @@ final class ConfigReloader: Sendable {
 
     private let state: Mutex<State>
     private let runner: PipelineRunner
-    private let store: SQLiteStore
+    private let store: any StoreBackend
     private let plugins: PluginHost
     private let feeds: FeedPoller
     private let folders: FolderSet
     private let logger: Logger
 
     init(
-        configuration: IngestConfiguration, runner: PipelineRunner, store: SQLiteStore, plugins: PluginHost,
+        configuration: IngestConfiguration, runner: PipelineRunner, store: any StoreBackend, plugins: PluginHost,
         feeds: FeedPoller, folders: FolderSet, logger: Logger
     ) {
         state = Mutex(State(configuration: configuration))
@@ -175,6 +175,8 @@ final class ConfigReloader: Sendable {
         check("daemon.log_level", c.daemon.logLevel, n.daemon.logLevel)
         check("store.backend", c.store.backend, n.store.backend)
         check("store.path", c.store.path, n.store.path)
+        check("store.url", c.store.url ?? "", n.store.url ?? "")
+        check("store.instance", c.store.instance, n.store.instance)
         check("store.batch_size", c.store.batchSize, n.store.batchSize)
         check("store.batch_delay_ms", c.store.batchDelayMillis, n.store.batchDelayMillis)
         check("store.keep_raw", c.store.keepRaw, n.store.keepRaw)

@@ -27,9 +27,9 @@ public final class Daemon: Sendable {
         let socketPath = configuration.daemon.controlSocket
         try ControlServer.prepare(path: socketPath)
 
-        let store: SQLiteStore
+        let store: any StoreBackend
         do {
-            store = try SQLiteStore(path: configuration.store.path, queue: configuration.queue, keepRaw: configuration.store.keepRaw)
+            store = try StoreOpener.open(configuration.store, queue: configuration.queue)
         } catch {
             throw DaemonError.store(error.description)
         }
@@ -57,7 +57,7 @@ public final class Daemon: Sendable {
             return StatusReport(
                 version: ControlAPI.ingestdVersion, pid: getpid(), startedAt: startedAt,
                 uptimeSecs: Int(Date().timeIntervalSince(startedAt)), config: config.origin,
-                database: config.store.path, pipeline: runner.pipeline.names,
+                database: store.location, pipeline: runner.pipeline.names,
                 sources: intake.mark(folders.statuses() + feeds.statuses()),
                 stages: snapshot.stages, queues: queues,
                 articlesLastMinute: snapshot.articlesLastMinute, enqueuedSinceStart: snapshot.enqueued,
@@ -93,7 +93,7 @@ public final class Daemon: Sendable {
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info(
             "ingestd started",
-            metadata: ["config": "\(configuration.origin)", "database": "\(configuration.store.path)",
+            metadata: ["config": "\(configuration.origin)", "database": "\(store.location)",
                        "socket": "\(socketPath)", "pipeline": "\(pipeline.names)"])
         plugins.start()
         do {
@@ -111,7 +111,7 @@ public final class Daemon: Sendable {
     /// The feed poller, with one libcurl fetcher shared by every feed and their full-content fetches. It
     /// runs even with no feeds configured, since `ingestctl feeds add` can add some at any time.
     static func feedPoller(
-        _ configuration: IngestConfiguration, store: SQLiteStore, sink: any DocumentSink, logger: Logger,
+        _ configuration: IngestConfiguration, store: any StoreBackend, sink: any DocumentSink, logger: Logger,
         isPaused: @escaping @Sendable () -> Bool = { false }
     ) -> FeedPoller {
         var fetch = HTTPFetcher.Configuration()
@@ -123,7 +123,7 @@ public final class Daemon: Sendable {
         return FeedPoller(
             configuration: .init(feeds: configuration.feeds, fetch: configuration.feedFetch),
             fetcher: HTTPFetcher(configuration: fetch), registry: store, ledger: store, sink: sink, logger: logger,
-            isPaused: isPaused)
+            isPaused: isPaused, leases: store.feedLeases, instance: configuration.store.instance)
     }
 }
 

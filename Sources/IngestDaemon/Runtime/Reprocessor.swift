@@ -15,7 +15,7 @@ import Logging
 struct Reprocessor: Sendable {
     /// The pipeline and router in use now: a reload (SIGHUP) may have replaced the ones of the start.
     let active: @Sendable () -> (pipeline: Pipeline, router: Router)
-    let store: SQLiteStore
+    let store: any StoreBackend
     let logger: Logger
 
     /// Articles read from the store at once.

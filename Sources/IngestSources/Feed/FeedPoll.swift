@@ -13,6 +13,10 @@ struct FeedPoll {
     func run() async {
         let started = ContinuousClock.now
         var state = job.state
+        if let leases = poller.leases {
+            guard let leased = lease(leases, state: state) else { return }
+            state = leased
+        }
         let request = FetchRequest(
             url: state.url, etag: state.etag, lastModified: state.lastModified,
             // The operator wrote the feed's URL: it may be on an intranet. Item links are another matter
@@ -89,6 +93,10 @@ struct FeedPoll {
         let decision = poller.configuration.fetch.schedule.nextPoll(
             for: state, intervalSecs: job.definition.intervalSecs, hints: hints, now: now, using: &rng)
         state.nextPollAt = decision.nextPollAt
+        if let leases = poller.leases {
+            // Held until the next poll, so no other instance polls in between.
+            _ = try? leases.leaseFeed(name, owner: poller.instance, until: decision.nextPollAt)
+        }
         do {
             try poller.registry.saveFeedState(state)
         } catch {
@@ -106,6 +114,46 @@ struct FeedPoll {
         report.millis = Int((ContinuousClock.now - started) / .milliseconds(1))
         log(report, state: state, reason: decision.reason)
         poller.state.finish(job, state: state, report: report, rejected: rejected)
+    }
+
+    /// Takes the feed's lease before a poll, when instances share the store. The lease lasts the feed's
+    /// interval (at least the fetch timeout), and is extended to the next poll when the poll is saved, so
+    /// the holder keeps the feed while it lives and another instance takes it over one interval after it
+    /// died. Returns the state to poll with: the stored one, as another instance may have polled last; or
+    /// `nil` when the poll must not run (another holds the lease, or the store cannot say), after
+    /// rescheduling it.
+    private func lease(_ leases: any FeedLeases, state: FeedState) -> FeedState? {
+        let now = Date()
+        let seconds = max(Double(job.definition.intervalSecs), Double(fetch.timeoutSecs) + 30)
+        do {
+            switch try leases.leaseFeed(name, owner: poller.instance, until: now.addingTimeInterval(seconds)) {
+            case .granted:
+                guard let stored = try leases.feedState(named: name), stored.configuredURL == state.configuredURL else {
+                    return state
+                }
+                return stored
+            case .held(let owner, let until):
+                // Shown as the holder saved it, and looked at again just after its lease ends.
+                var shown = (try? leases.feedState(named: name)).flatMap { $0 } ?? state
+                if shown.configuredURL != state.configuredURL { shown = state }
+                shown.nextPollAt = max(until, now).addingTimeInterval(1)
+                var report = FeedPollReport(name: name, url: shown.url, outcome: .leasedElsewhere)
+                report.nextPollAt = shown.nextPollAt
+                report.error = "polled by instance \(owner) until \(until)"
+                poller.state.finish(job, state: shown, report: report, rejected: [])
+                return nil
+            }
+        } catch {
+            poller.logger.warning(
+                "cannot take the feed's lease; trying again shortly", metadata: ["feed": "\(name)", "error": "\(error)"])
+            var retry = state
+            retry.nextPollAt = now.addingTimeInterval(30)
+            var report = FeedPollReport(name: name, url: state.url, outcome: .failed)
+            report.error = "cannot take the feed's lease: \(error)"
+            report.nextPollAt = retry.nextPollAt
+            poller.state.finish(job, state: retry, report: report, rejected: [])
+            return nil
+        }
     }
 
     private func cancelled() {
@@ -131,7 +179,7 @@ struct FeedPoll {
             metadata["enqueued"] = "\(report.enqueued)"
             if !report.warnings.isEmpty { metadata["warnings"] = "\(report.warnings.count)" }
             poller.logger.info("feed polled", metadata: metadata)
-        case .notModified, .cancelled:
+        case .notModified, .cancelled, .leasedElsewhere:
             poller.logger.debug("feed polled", metadata: metadata)
         }
     }

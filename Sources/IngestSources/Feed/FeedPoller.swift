@@ -39,6 +39,10 @@ public final class FeedPoller: Service {
     let fetcher: HTTPFetcher
     let registry: any FeedRegistry
     let ledger: any IngestLedger
+    /// With a store shared by several instances: each feed is polled by the one holding its lease.
+    let leases: (any FeedLeases)?
+    /// This instance's name in the leases.
+    let instance: String
     let sink: any DocumentSink
     let logger: Logger
     let state = FeedPollerState()
@@ -51,9 +55,12 @@ public final class FeedPoller: Service {
 
     public init(
         configuration: Configuration, fetcher: HTTPFetcher, registry: any FeedRegistry, ledger: any IngestLedger,
-        sink: any DocumentSink, logger: Logger, isPaused: @escaping @Sendable () -> Bool = { false }
+        sink: any DocumentSink, logger: Logger, isPaused: @escaping @Sendable () -> Bool = { false },
+        leases: (any FeedLeases)? = nil, instance: String = "ingestd"
     ) {
         self.isPaused = isPaused
+        self.leases = leases
+        self.instance = instance
         self.configuration = configuration
         configFeeds = Mutex(configuration.feeds)
         self.fetcher = fetcher

@@ -117,6 +117,7 @@ final class FeedPollerState: Sendable {
             switch report.outcome {
             case .notModified: slot.counts["not_modified", default: 0] += 1
             case .failed: slot.counts["failed", default: 0] += 1
+            case .leasedElsewhere: slot.counts["leased_elsewhere", default: 0] += 1
             case .fetched, .cancelled: break
             }
             slot.counts["items_new", default: 0] += report.new

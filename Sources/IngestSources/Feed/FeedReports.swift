@@ -58,6 +58,8 @@ public struct FeedPollReport: Sendable, Codable, Equatable {
         case failed
         /// The daemon stopped during the poll; nothing was recorded.
         case cancelled
+        /// Another instance sharing the database holds the feed's lease and polls it this interval.
+        case leasedElsewhere = "leased_elsewhere"
     }
 
     public var name: String

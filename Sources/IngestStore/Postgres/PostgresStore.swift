@@ -43,7 +43,7 @@ public final class PostgresStore: @unchecked Sendable {
     }
 
     /// `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`.
-    static func redacted(_ url: String) -> String {
+    public static func redacted(_ url: String) -> String {
         guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://"), scheme.upperBound < at,
             let colon = url[scheme.upperBound..<at].firstIndex(of: ":")
         else { return url }

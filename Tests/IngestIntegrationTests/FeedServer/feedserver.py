@@ -28,6 +28,9 @@ killed. Python 3 standard library only. Paths:
   /fullcontent.xml     RSS whose item links are pages on this server (/page/1, /page/2)
   /page/N              an HTML article page
   /selfref.xml         RSS naming its own URL with atom:link rel="self"
+  /multi/K.xml         feed K (0…99) of the shared-store test: stories 9K…9K+8 and a copy of story 9(K+1 mod 100),
+                       each item "urn:story:N" with a text of made-up words; every fetch is recorded
+  /multi-hits          the recorded fetches as JSON: {"/multi/K.xml": [unix time, …]}
   /changing.xml        one item whose text changes on every request (an edited item)
 """
 
@@ -106,6 +109,35 @@ def make_gzip_bomb(decoded_bytes=200 * MIB):
 GZIP_BOMB = make_gzip_bomb()
 EDITIONS = 0
 EDITIONS_LOCK = threading.Lock()
+MULTI_HITS = {}
+MULTI_LOCK = threading.Lock()
+SYLLABLES = ["ka", "to", "ri", "mu", "sen", "dor", "ve", "lin", "pa", "sho", "ne", "gu", "bar", "tel", "mi", "os"]
+
+
+def mix(x):
+    """splitmix64: every (story, word) pair gets its own well-spread 64 bits."""
+    x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return x ^ (x >> 31)
+
+
+def story_text(n, words=70):
+    """Made-up words, fixed for each story number and unlike any other story's (the same recipe as the
+    Swift test's folder stories, which use other numbers)."""
+    out = []
+    for i in range(words):
+        h = mix(n * 1000003 + i)
+        out.append("".join(SYLLABLES[(h >> (8 + 4 * j)) & 15] for j in range(2 + h % 2)))
+    return f"Story {n} " + " ".join(out) + "."
+
+
+def multi_feed(k):
+    numbers = [9 * k + j for j in range(9)] + [9 * ((k + 1) % 100)]
+    items = "".join(f'<item><guid isPermaLink="false">urn:story:{n}</guid><title>Story {n}</title>'
+                    f"<description>{story_text(n)}</description></item>" for n in numbers)
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Multi {k}</title>{items}'
+            "</channel></rss>").encode()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -206,6 +238,14 @@ class Handler(BaseHTTPRequestHandler):
                     f"<item><guid>changing-1</guid><title>Edited story</title><description>Edition {n}</description>"
                     "</item></channel></rss>")
             self.send_body(200, body.encode())
+        elif path.startswith("/multi/") and path.endswith(".xml"):
+            with MULTI_LOCK:
+                MULTI_HITS.setdefault(path, []).append(time.time())
+            self.send_body(200, multi_feed(int(path[len("/multi/"):-len(".xml")])))
+        elif path == "/multi-hits":
+            with MULTI_LOCK:
+                body = json.dumps(MULTI_HITS).encode()
+            self.send_body(200, body, "application/json")
         elif path == "/slow":
             time.sleep(int(query.get("ms", ["200"])[0]) / 1000)
             self.send_body(200, RSS)

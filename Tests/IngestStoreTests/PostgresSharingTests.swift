@@ -1,0 +1,112 @@
+import Foundation
+import IngestCore
+@testable import IngestStore
+import Synchronization
+import Testing
+
+/// What only a store shared by several instances does: copies committed at the same moment by two
+/// instances, and feed leases. PostgreSQL only (runs when the store tests have a server, see TestSupport).
+@Suite("PostgreSQL shared by instances")
+struct PostgresSharingTests {
+    static var backends: [Backend] { Backend.all.filter { $0 == .postgres } }
+
+    static func copy(_ story: Int, instance: String) -> CommitEntry {
+        var article = makeArticle("Story \(story), as instance \(instance) received it.", ledgerKey: "\(instance)-\(story)")
+        article.clusterId = "\(instance)-cluster-\(story)"
+        article.fingerprint = ArticleFingerprint(
+            textHash: "hash-of-story-\(story)", canonicalURL: nil, itemId: "urn:story:\(story)", minhash: [1, 2, 3],
+            bands: [Int64(story)], shingles: 40, clusterId: article.clusterId!)
+        return CommitEntry(
+            ledgerKey: "\(instance)-\(story)", source: "inbox", location: "/inbox/\(story)", raw: nil, format: .text,
+            outcomes: [ArticleOutcome(article: article)])
+    }
+
+    @Test("two instances committing copies of one story at the same moment: one original, one duplicate of it", arguments: backends)
+    func simultaneousCopies(backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        let stores = [try db.openWithRealClock(), try db.openWithRealClock()]
+        let stories = 300
+        let errors = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for (index, store) in stores.enumerated() {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                // Both walk the same stories in the same order, so most pairs really meet in the database.
+                for story in 0..<stories {
+                    do {
+                        _ = try store.commit([Self.copy(story, instance: "i\(index)")])
+                    } catch {
+                        errors.withLock { $0.append("\(error)") }
+                    }
+                }
+            }.start()
+        }
+        group.wait()
+        #expect(errors.withLock { $0 }.isEmpty, "\(errors.withLock { $0 }.prefix(3))")
+
+        let queued = try db.query("SELECT a.text FROM queueItem q JOIN article a ON a.id = q.articleId")
+        #expect(queued.count == stories, "each story once in the queue")
+        let copies = try db.query(
+            "SELECT a.id || ' ' || a.duplicateOf || ' ' || a.dropStage FROM article a WHERE a.status = 'dropped'")
+        #expect(copies.count == stories, "the other copy of each is stored, dropped")
+        for row in copies {
+            let fields = (row ?? "").split(separator: " ")
+            #expect(fields.count == 3 && fields[2] == "dedupe", "\(row ?? "")")
+            guard fields.count == 3, let original = Int64(fields[1]) else { continue }
+            let stored = try #require(try stores[0].article(id: original))
+            #expect(stored.status == "queued", "a copy points at the queued original")
+            let copy = try #require(try stores[0].article(id: Int64(fields[0]) ?? 0))
+            #expect(copy.article.clusterId == stored.article.clusterId, "the copy joins the original's cluster")
+            #expect(copy.dropReason?.contains("another instance committed it first") == true)
+            #expect(copy.article.trace.last?.stage == "dedupe", "the trace says why it was dropped")
+        }
+        // Every original is one dedupe would find by its keys.
+        let found = try stores[1].candidates(
+            textHash: "hash-of-story-7", canonicalURL: nil, itemId: nil, bands: [], since: .distantPast)
+        #expect(found.count == 1)
+    }
+
+    @Test("a feed lease is one instance's until it expires, then another's", arguments: backends)
+    func feedLeases(backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        let a = try #require(try db.open().feedLeases)
+        let b = try #require(try db.open().feedLeases)
+        let now = db.clock.now
+        #expect(try a.leaseFeed("harbour", owner: "a", until: now.addingTimeInterval(60)) == .granted)
+        #expect(try b.leaseFeed("harbour", owner: "b", until: now.addingTimeInterval(60))
+            == .held(by: "a", until: now.addingTimeInterval(60)))
+        // The holder renews; another feed is free.
+        #expect(try a.leaseFeed("harbour", owner: "a", until: now.addingTimeInterval(120)) == .granted)
+        #expect(try b.leaseFeed("tides", owner: "b", until: now.addingTimeInterval(60)) == .granted)
+        db.clock.advance(by: 119)
+        #expect(try b.leaseFeed("harbour", owner: "b", until: now.addingTimeInterval(200)) != .granted)
+        // The holder stopped renewing (it died): once the lease ends, another instance takes the feed.
+        db.clock.advance(by: 1)
+        #expect(try b.leaseFeed("harbour", owner: "b", until: now.addingTimeInterval(200)) == .granted)
+        #expect(try a.leaseFeed("harbour", owner: "a", until: now.addingTimeInterval(300))
+            == .held(by: "b", until: now.addingTimeInterval(200)))
+
+        // Two instances asking at the same moment: exactly one gets it.
+        let granted = Mutex(0)
+        let group = DispatchGroup()
+        for owner in ["x", "y", "z"] {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                for feed in 0..<50 {
+                    if (try? a.leaseFeed("feed-\(feed)", owner: owner, until: now.addingTimeInterval(1_000))) == .granted {
+                        granted.withLock { $0 += 1 }
+                    }
+                }
+            }.start()
+        }
+        group.wait()
+        #expect(granted.withLock { $0 } == 50)
+    }
+
+    @Test("SQLite has no feed leases: one instance owns its file")
+    func sqliteHasNoLeases() throws {
+        #expect(try TestDatabase(.sqlite).open().feedLeases == nil)
+    }
+}
