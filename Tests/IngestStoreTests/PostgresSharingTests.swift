@@ -67,6 +67,44 @@ struct PostgresSharingTests {
         #expect(found.count == 1)
     }
 
+    @Test("near-copies committed at the same moment by two instances: one original, one duplicate of it", arguments: backends)
+    func simultaneousNearCopies(backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        let stores = [try db.openWithRealClock(), try db.openWithRealClock()]
+        let stories = 200
+        let errors = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for (index, store) in stores.enumerated() {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                for story in 0..<stories {
+                    // Different texts (no exact key in common), signatures agreeing in 60 of 63 values, one
+                    // band shared: what two syndicated versions of one story look like to dedupe.
+                    var entry = Self.copy(story, instance: "i\(index)")
+                    var minhash = (0..<63).map { UInt16(truncatingIfNeeded: story &* 131 &+ $0) }
+                    for i in 0..<3 { minhash[i * 20 + index] &+= 1 }
+                    entry.outcomes[0].article.fingerprint?.textHash = "text-\(story)-\(index)"
+                    entry.outcomes[0].article.fingerprint?.itemId = nil
+                    entry.outcomes[0].article.fingerprint?.minhash = minhash
+                    entry.outcomes[0].article.fingerprint?.shingles = 60
+                    entry.outcomes[0].article.fingerprint?.nearThreshold = 0.7
+                    do {
+                        _ = try store.commit([entry])
+                    } catch {
+                        errors.withLock { $0.append("\(error)") }
+                    }
+                }
+            }.start()
+        }
+        group.wait()
+        #expect(errors.withLock { $0 }.isEmpty, "\(errors.withLock { $0 }.prefix(3))")
+        #expect(try db.query("SELECT COUNT(*) FROM queueItem") == [String(stories)], "each story once in the queue")
+        let reasons = try db.query("SELECT dropReason FROM article WHERE status = 'dropped'")
+        #expect(reasons.count == stories)
+        #expect(reasons.allSatisfy { $0?.contains("near-duplicate, similarity") == true }, "\(reasons.prefix(2))")
+    }
+
     @Test("a feed lease is one instance's until it expires, then another's", arguments: backends)
     func feedLeases(backend: Backend) throws {
         let db = try TestDatabase(backend)

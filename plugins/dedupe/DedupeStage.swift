@@ -145,6 +145,7 @@ public struct DedupeStage: Stage {
             textHash: textHash, canonicalURL: url, itemId: itemId, minhash: minhash, bands: MinHash.bandKeys(minhash),
             shingles: shingles.hashes.count, clusterId: newClusterId())
         fingerprint.keepsCopies = configuration.action == .mark
+        fingerprint.nearThreshold = minhash.isEmpty ? nil : configuration.threshold
         return fingerprint
     }
 

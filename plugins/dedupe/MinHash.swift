@@ -49,33 +49,17 @@ enum MinHash {
         }
     }
 
-    /// The estimated Jaccard similarity of two signatures: the share of agreeing values, corrected for the
-    /// agreements 16-bit values make by chance.
+    /// See ``ArticleFingerprint/jaccard(_:_:)``; signatures of another length than ``hashes`` score 0.
     static func jaccard(_ a: [UInt16], _ b: [UInt16]) -> Double {
-        guard a.count == hashes, b.count == hashes else { return 0 }
-        var equal = 0
-        for i in 0..<hashes where a[i] == b[i] { equal += 1 }
-        let chance = 1.0 / 65_536
-        return max(0, (Double(equal) / Double(hashes) - chance) / (1 - chance))
+        guard a.count == hashes else { return 0 }
+        return ArticleFingerprint.jaccard(a, b)
     }
 
-    /// How much of the smaller text the larger one contains, estimated from the Jaccard similarity J and the
-    /// set sizes: |A ∩ B| = J·(|A| + |B|) / (1 + J). A copy truncated to 60 % has J = 0.6 but is contained
-    /// whole (1.0); the similarity dedupe uses is the larger of J and this containment.
-    ///
-    /// Containment is only estimated when the smaller text is at least ``containmentRatio`` of the larger:
-    /// for a short text against a long one J is tiny, and a couple of chance agreements would read as
-    /// "contained".
+    /// See ``ArticleFingerprint/similarity(_:sizeA:_:sizeB:)``.
     static func similarity(_ a: [UInt16], sizeA: Int, _ b: [UInt16], sizeB: Int) -> Double {
-        let j = jaccard(a, b)
-        let smaller = min(sizeA, sizeB)
-        let larger = max(sizeA, sizeB)
-        guard smaller > 0, Double(smaller) >= containmentRatio * Double(larger) else { return j }
-        let intersection = j * Double(sizeA + sizeB) / (1 + j)
-        return max(j, min(1, intersection / Double(smaller)))
+        guard a.count == hashes else { return 0 }
+        return ArticleFingerprint.similarity(a, sizeA: sizeA, b, sizeB: sizeB)
     }
-
-    static let containmentRatio = 0.4
 
     @inline(__always)
     static func mix(_ x: UInt64) -> UInt64 { SplitMix64.mix(x) }

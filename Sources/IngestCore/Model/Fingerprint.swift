@@ -20,6 +20,10 @@ public struct ArticleFingerprint: Sendable, Equatable {
     /// Dedupe marks copies instead of dropping them (`action = "mark"`). A store shared by several
     /// instances reads it when the commit finds another instance stored a copy first.
     public var keepsCopies = false
+    /// Dedupe's near-duplicate threshold for ``similarity(to:)``. A store shared by several instances
+    /// compares an original with those another instance committed since dedupe looked (see
+    /// `PostgresStore`); `nil` when near-duplicates are not compared.
+    public var nearThreshold: Double?
 
     public init(
         textHash: String?, canonicalURL: String?, itemId: String?, minhash: [UInt16], bands: [Int64], shingles: Int,
@@ -33,6 +37,44 @@ public struct ArticleFingerprint: Sendable, Equatable {
         self.shingles = shingles
         self.clusterId = clusterId
     }
+}
+
+// MinHash similarity lives here, not in the dedupe stage, because a shared store applies it too when two
+// instances commit near-copies at the same moment.
+extension ArticleFingerprint {
+    /// How alike the two texts are, from their signatures: the larger of the Jaccard similarity and the
+    /// containment of the smaller text in the larger (``similarity(_:sizeA:_:sizeB:)``).
+    public func similarity(to other: ArticleFingerprint) -> Double {
+        Self.similarity(minhash, sizeA: shingles, other.minhash, sizeB: other.shingles)
+    }
+
+    /// The estimated Jaccard similarity of two signatures of the same length: the share of agreeing
+    /// values, corrected for the agreements 16-bit values make by chance.
+    public static func jaccard(_ a: [UInt16], _ b: [UInt16]) -> Double {
+        guard !a.isEmpty, a.count == b.count else { return 0 }
+        var equal = 0
+        for i in 0..<a.count where a[i] == b[i] { equal += 1 }
+        let chance = 1.0 / 65_536
+        return max(0, (Double(equal) / Double(a.count) - chance) / (1 - chance))
+    }
+
+    /// How much of the smaller text the larger one contains, estimated from the Jaccard similarity J and the
+    /// set sizes: |A ∩ B| = J·(|A| + |B|) / (1 + J). A copy truncated to 60 % has J = 0.6 but is contained
+    /// whole (1.0); the similarity dedupe uses is the larger of J and this containment.
+    ///
+    /// Containment is only estimated when the smaller text is at least ``containmentRatio`` of the larger:
+    /// for a short text against a long one J is tiny, and a couple of chance agreements would read as
+    /// "contained".
+    public static func similarity(_ a: [UInt16], sizeA: Int, _ b: [UInt16], sizeB: Int) -> Double {
+        let j = jaccard(a, b)
+        let smaller = min(sizeA, sizeB)
+        let larger = max(sizeA, sizeB)
+        guard smaller > 0, Double(smaller) >= containmentRatio * Double(larger) else { return j }
+        let intersection = j * Double(sizeA + sizeB) / (1 + j)
+        return max(j, min(1, intersection / Double(smaller)))
+    }
+
+    public static let containmentRatio = 0.4
 }
 
 /// A committed article's fingerprint, as the index returns it.

@@ -98,11 +98,49 @@ extension PostgresStore: DuplicateIndex {
         return nil
     }
 
+    /// How far back a commit looks for near-duplicates another instance committed after this article's
+    /// dedupe lookup: far longer than an article spends between dedupe and its commit. Older originals were
+    /// visible to the lookup itself.
+    static let nearRecheckSecs = 600.0
+
+    /// The closest near-duplicate another transaction committed since dedupe compared this article, or
+    /// `nil`. The article's bands are locked first (transaction-level advisory locks, one statement,
+    /// in key order): of two transactions holding near-copies, which share bands, the second waits until
+    /// the first commits and then sees its fingerprint. Unrelated articles share no band and never wait.
+    static func nearWinner(
+        _ c: PGConnection, _ fingerprint: ArticleFingerprint, articleId: Int64, now: Double
+    ) throws(StoreError) -> Winner? {
+        guard let threshold = fingerprint.nearThreshold, !fingerprint.minhash.isEmpty, !fingerprint.bands.isEmpty
+        else { return nil }
+        let bands = array(fingerprint.bands)
+        try c.execute(
+            "SELECT count(pg_advisory_xact_lock(b)) FROM (SELECT DISTINCT unnest($1::bigint[]) AS b ORDER BY 1) keys",
+            [bands], operation: "commit: lock bands")
+        let rows = try c.execute(
+            """
+            SELECT f.* FROM dedupeFingerprint f
+            WHERE f.committedAt >= $2 AND f.articleId IN (SELECT articleId FROM dedupeBand WHERE band = ANY($1::bigint[]))
+            ORDER BY f.articleId
+            """, [bands, now - nearRecheckSecs], operation: "commit: near-duplicates")
+        var best: (IndexedFingerprint, Double)?
+        for row in 0..<rows.count {
+            let candidate = IndexedFingerprint(pg: rows, row)
+            guard candidate.articleId != articleId else { continue }
+            let similarity = fingerprint.similarity(to: candidate.fingerprint)
+            if similarity >= threshold, similarity > best?.1 ?? -1 { best = (candidate, similarity) }
+        }
+        guard let (winner, similarity) = best else { return nil }
+        return Winner(
+            articleId: winner.articleId, clusterId: winner.fingerprint.clusterId,
+            reason: "near-duplicate, similarity \(String(format: "%.2f", similarity))")
+    }
+
     /// Stores a committed article as the winner's copy: dropped by dedupe, with the reason in its trace.
     static func storeAsCopy(
         _ c: PGConnection, id: Int64, record: ArticleRecord, of winner: Winner
     ) throws(StoreError) {
         let reason = "duplicate of article \(winner.articleId): \(winner.reason) (another instance committed it first)"
+        try c.execute("DELETE FROM dedupeKey WHERE articleId = $1", [id], operation: "commit: copy")
         let entry = ArticleRecord.traceJSON([TraceEntry(stage: "dedupe", outcome: .drop, micros: 0, detail: reason)])
         let trace = record.trace == "[]" ? entry : String(record.trace.dropLast()) + "," + String(entry.dropFirst())
         try c.execute(

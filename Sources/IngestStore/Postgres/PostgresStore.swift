@@ -11,7 +11,8 @@ public import IngestCore
 ///   same input serialise on the unique key and the second stores nothing.
 /// - An original's exact dedupe keys (text hash, canonical URL, feed item id) are unique in `dedupeKey`:
 ///   of two instances committing copies of one story at the same moment, the second waits for the first
-///   and is stored as its duplicate. A unique constraint decides, not timing.
+///   and is stored as its duplicate. A unique constraint decides, not timing. Near-copies (similar, not
+///   equal) are serialised by locks on their MinHash bands and compared again at commit.
 /// - Feeds are leased (``leaseFeed(_:owner:until:)``), so each is polled by one instance per interval.
 ///
 /// libpq is used directly (a C module, as libcurl and libxml2 are): the store protocol is synchronous, and
@@ -153,7 +154,9 @@ extension PostgresStore: ArticleStore {
                     ids.append(id)
                     guard let queue else { continue }
                     if let fingerprint {
-                        if let winner = try Self.claimDedupeKeys(c, fingerprint, articleId: id, now: now) {
+                        var winner = try Self.claimDedupeKeys(c, fingerprint, articleId: id, now: now)
+                        if winner == nil { winner = try Self.nearWinner(c, fingerprint, articleId: id, now: now) }
+                        if let winner {
                             guard fingerprint.keepsCopies else {
                                 try Self.storeAsCopy(c, id: id, record: record, of: winner)
                                 continue
