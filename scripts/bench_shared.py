@@ -30,25 +30,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from bench import Daemon, machine  # noqa: E402
+import made_up_words  # noqa: E402
 
-SYLLABLES = ["ka", "to", "ri", "mu", "sen", "dor", "ve", "lin", "pa", "sho", "ne", "gu", "bar", "tel", "mi", "os"]
-
-
-def mix(x):
-    """splitmix64: every (story, word) pair gets its own well-spread 64 bits."""
-    x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-    return x ^ (x >> 31)
 
 
 def story(n, words=150):
-    """A made-up story of its own: words of two or three syllables, none shared in sequence with another."""
-    out = []
-    for i in range(words):
-        h = mix(n * 1000003 + i)
-        out.append("".join(SYLLABLES[(h >> (8 + 4 * j)) & 15] for j in range(2 + h % 2)))
-    return f"Story {n}\n\nStory {n} " + " ".join(out) + ".\n"
+    """A made-up story of its own (scripts/made_up_words.py), 1 KB."""
+    return f"Story {n}\n\nStory {n} " + made_up_words.words(n, words) + ".\n"
 
 
 def psql(url, sql):

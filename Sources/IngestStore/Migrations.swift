@@ -54,11 +54,7 @@ enum StoreMigrations {
             let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
             let unknown = applied.subtracting(migrator.migrations).sorted()
             if !unknown.isEmpty {
-                throw StoreError(
-                    operation: "open",
-                    message: "the database was written by a newer ingestd (unknown migrations: "
-                        + unknown.joined(separator: ", ") + "); upgrade ingestd to use it",
-                    retryable: false)
+                throw StoreError.newerSchema(unknown)
             }
         } catch let error as StoreError {
             throw error

@@ -60,6 +60,34 @@ public struct ReprocessInput: Sendable {
 }
 
 /// What replacing one article did.
+extension ReprocessInput {
+    /// `records` grouped by the raw input they were made from (read with `raw`), each with its position
+    /// among that input's articles (`siblings`: the ids made from one input, in order). Both stores use it
+    /// with their own reads.
+    static func grouped(
+        _ records: [Int64: ArticleRecord], raw: (Int64) throws -> RawInputRecord?, siblings: (Int64) throws -> [Int64]
+    ) throws -> [ReprocessInput] {
+        var groups: [Int64: ReprocessInput] = [:]
+        var order: [Int64] = []
+        var result: [ReprocessInput] = []
+        for (id, record) in records.sorted(by: { $0.key < $1.key }) {
+            let article = try record.article()
+            guard let rawId = record.rawInputId, let input = try raw(rawId) else {
+                result.append(ReprocessInput(bytes: nil, format: article.format, articles: [(0, article)]))
+                continue
+            }
+            if groups[rawId] == nil {
+                groups[rawId] = ReprocessInput(
+                    bytes: try input.bytes(), format: input.format.flatMap(DocumentFormat.init(rawValue:)), articles: [])
+                order.append(rawId)
+            }
+            // Articles of one input are inserted in the order decoding gave them, so ids keep it.
+            groups[rawId]?.articles.append((try siblings(rawId).firstIndex(of: id) ?? 0, article))
+        }
+        return result + order.compactMap { groups[$0] }
+    }
+}
+
 public enum ReplaceOutcome: String, Sendable, Codable {
     /// The article or its queue row changed: both were rewritten, the row is `ready` again.
     case changed
@@ -185,26 +213,12 @@ extension SQLiteStore {
     /// that input's articles. Articles without a kept input come in groups of one without bytes.
     public func reprocessInputs(articleIds: [Int64]) throws(StoreError) -> [ReprocessInput] {
         try read("reprocess inputs") { db in
-            var groups: [Int64: ReprocessInput] = [:]
-            var order: [Int64] = []
-            var result: [ReprocessInput] = []
-            for (id, record) in try ArticleRecord.fetch(db, ids: articleIds).sorted(by: { $0.key < $1.key }) {
-                let article = try record.article()
-                guard let rawId = record.rawInputId, let raw = try RawInputRecord.fetchOne(db, key: rawId) else {
-                    result.append(ReprocessInput(bytes: nil, format: article.format, articles: [(0, article)]))
-                    continue
-                }
-                if groups[rawId] == nil {
-                    groups[rawId] = ReprocessInput(
-                        bytes: try raw.bytes(), format: raw.format.flatMap(DocumentFormat.init(rawValue:)), articles: [])
-                    order.append(rawId)
-                }
-                // Articles of one input are inserted in the order decoding gave them, so ids keep it.
-                let siblings = try Int64.fetchAll(
-                    db, sql: "SELECT id FROM article WHERE rawInputId = ? ORDER BY id", arguments: [rawId])
-                groups[rawId]?.articles.append((siblings.firstIndex(of: id) ?? 0, article))
-            }
-            return result + order.compactMap { groups[$0] }
+            try ReprocessInput.grouped(
+                try ArticleRecord.fetch(db, ids: articleIds),
+                raw: { id in try RawInputRecord.fetchOne(db, key: id) },
+                siblings: { id in
+                    try Int64.fetchAll(db, sql: "SELECT id FROM article WHERE rawInputId = ? ORDER BY id", arguments: [id])
+                })
         }
     }
 

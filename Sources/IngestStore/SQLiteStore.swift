@@ -160,13 +160,7 @@ public final class SQLiteStore: ArticleStore {
         queue: String, consumer: String, limit: Int, leaseSecs: Int?
     ) throws(StoreError) -> [ClaimedArticle] {
         guard limit > 0 else { return [] }
-        guard !consumer.isEmpty else {
-            throw StoreError(operation: "claim", message: "the consumer name must not be empty", retryable: false)
-        }
-        let lease = leaseSecs ?? queueConfiguration.leaseSecs
-        guard lease > 0 else {
-            throw StoreError(operation: "claim", message: "lease must be at least 1 second, got \(lease)", retryable: false)
-        }
+        let lease = try queueConfiguration.claimLease(consumer: consumer, leaseSecs: leaseSecs)
         let maxAttempts = queueConfiguration.maxAttempts
         return try write("claim") { db throws -> [ClaimedArticle] in
             let now = clock().timeIntervalSince1970

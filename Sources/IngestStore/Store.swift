@@ -202,6 +202,32 @@ public struct StoreTotals: Sendable, Codable, Equatable {
     }
 }
 
+extension QueueConfiguration {
+    /// The lease a claim asks for (its own, or the configured one), after checking the claim's
+    /// arguments: every backend refuses the same bad claims with the same messages.
+    func claimLease(consumer: String, leaseSecs: Int?) throws(StoreError) -> Int {
+        guard !consumer.isEmpty else {
+            throw StoreError(operation: "claim", message: "the consumer name must not be empty", retryable: false)
+        }
+        let lease = leaseSecs ?? self.leaseSecs
+        guard lease > 0 else {
+            throw StoreError(operation: "claim", message: "lease must be at least 1 second, got \(lease)", retryable: false)
+        }
+        return lease
+    }
+}
+
+extension StoreError {
+    /// The database applied migrations this build does not know: a newer ingestd wrote it.
+    static func newerSchema(_ unknown: [String]) -> StoreError {
+        StoreError(
+            operation: "open",
+            message: "the database was written by a newer ingestd (unknown migrations: "
+                + unknown.joined(separator: ", ") + "); upgrade ingestd to use it",
+            retryable: false)
+    }
+}
+
 /// A store operation failed. The message names the operation; `retryable` says whether trying again
 /// later can help (a busy or full disk) or not (a corrupt file, a schema from a newer version).
 public struct StoreError: Error, Sendable, CustomStringConvertible {

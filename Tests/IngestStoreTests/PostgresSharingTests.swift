@@ -21,21 +21,20 @@ struct PostgresSharingTests {
             outcomes: [ArticleOutcome(article: article)])
     }
 
-    @Test("two instances committing copies of one story at the same moment: one original, one duplicate of it", arguments: backends)
-    func simultaneousCopies(backend: Backend) throws {
-        let db = try TestDatabase(backend)
-        let stores = [try db.openWithRealClock(), try db.openWithRealClock()]
-        let stories = 300
+    /// Each store commits `entry(storeIndex, story)` for every story, one thread per store, all at once;
+    /// returns the errors.
+    static func concurrently(
+        _ stores: [any StoreBackend], _ stories: Int, _ entry: @escaping @Sendable (Int, Int) -> CommitEntry
+    ) -> [String] {
         let errors = Mutex<[String]>([])
         let group = DispatchGroup()
         for (index, store) in stores.enumerated() {
             group.enter()
             Thread {
                 defer { group.leave() }
-                // Both walk the same stories in the same order, so most pairs really meet in the database.
                 for story in 0..<stories {
                     do {
-                        _ = try store.commit([Self.copy(story, instance: "i\(index)")])
+                        _ = try store.commit([entry(index, story)])
                     } catch {
                         errors.withLock { $0.append("\(error)") }
                     }
@@ -43,7 +42,17 @@ struct PostgresSharingTests {
             }.start()
         }
         group.wait()
-        #expect(errors.withLock { $0 }.isEmpty, "\(errors.withLock { $0 }.prefix(3))")
+        return errors.withLock { $0 }
+    }
+
+    @Test("two instances committing copies of one story at the same moment: one original, one duplicate of it", arguments: backends)
+    func simultaneousCopies(backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        let stores = [try db.openWithRealClock(), try db.openWithRealClock()]
+        let stories = 300
+        // Both walk the same stories in the same order, so most pairs really meet in the database.
+        let errors = Self.concurrently(stores, stories) { index, story in Self.copy(story, instance: "i\(index)") }
+        #expect(errors.isEmpty, "\(errors.prefix(3))")
 
         let queued = try db.query("SELECT a.text FROM queueItem q JOIN article a ON a.id = q.articleId")
         #expect(queued.count == stories, "each story once in the queue")
@@ -72,33 +81,20 @@ struct PostgresSharingTests {
         let db = try TestDatabase(backend)
         let stores = [try db.openWithRealClock(), try db.openWithRealClock()]
         let stories = 200
-        let errors = Mutex<[String]>([])
-        let group = DispatchGroup()
-        for (index, store) in stores.enumerated() {
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                for story in 0..<stories {
-                    // Different texts (no exact key in common), signatures agreeing in 60 of 63 values, one
-                    // band shared: what two syndicated versions of one story look like to dedupe.
-                    var entry = Self.copy(story, instance: "i\(index)")
-                    var minhash = (0..<63).map { UInt16(truncatingIfNeeded: story &* 131 &+ $0) }
-                    for i in 0..<3 { minhash[i * 20 + index] &+= 1 }
-                    entry.outcomes[0].article.fingerprint?.textHash = "text-\(story)-\(index)"
-                    entry.outcomes[0].article.fingerprint?.itemId = nil
-                    entry.outcomes[0].article.fingerprint?.minhash = minhash
-                    entry.outcomes[0].article.fingerprint?.shingles = 60
-                    entry.outcomes[0].article.fingerprint?.nearThreshold = 0.7
-                    do {
-                        _ = try store.commit([entry])
-                    } catch {
-                        errors.withLock { $0.append("\(error)") }
-                    }
-                }
-            }.start()
+        let errors = Self.concurrently(stores, stories) { index, story in
+            // Different texts (no exact key in common), signatures agreeing in 60 of 63 values, one band
+            // shared: what two syndicated versions of one story look like to dedupe.
+            var entry = Self.copy(story, instance: "i\(index)")
+            var minhash = (0..<63).map { UInt16(truncatingIfNeeded: story &* 131 &+ $0) }
+            for i in 0..<3 { minhash[i * 20 + index] &+= 1 }
+            entry.outcomes[0].article.fingerprint?.textHash = "text-\(story)-\(index)"
+            entry.outcomes[0].article.fingerprint?.itemId = nil
+            entry.outcomes[0].article.fingerprint?.minhash = minhash
+            entry.outcomes[0].article.fingerprint?.shingles = 60
+            entry.outcomes[0].article.fingerprint?.nearThreshold = 0.7
+            return entry
         }
-        group.wait()
-        #expect(errors.withLock { $0 }.isEmpty, "\(errors.withLock { $0 }.prefix(3))")
+        #expect(errors.isEmpty, "\(errors.prefix(3))")
         #expect(try db.query("SELECT COUNT(*) FROM queueItem") == [String(stories)], "each story once in the queue")
         let reasons = try db.query("SELECT dropReason FROM article WHERE status = 'dropped'")
         #expect(reasons.count == stories)

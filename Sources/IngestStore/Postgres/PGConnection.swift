@@ -62,6 +62,22 @@ final class PGConnection: @unchecked Sendable {
         }
     }
 
+    /// SQL written for SQLite's `?` placeholders with PostgreSQL's `$1`, `$2`, … instead, for statements
+    /// that are otherwise the same in both dialects. The SQL must hold no `?` inside a string literal.
+    static func numbered(_ sql: String) -> String {
+        var out = ""
+        var n = 0
+        for c in sql {
+            if c == "?" {
+                n += 1
+                out += "$\(n)"
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
     /// Runs SQL text without parameters and without preparing it (schema statements, BEGIN, COMMIT); it
     /// may hold several statements.
     func run(_ sql: String, operation: String) throws(StoreError) {

@@ -104,22 +104,8 @@ extension FeedStateRecord {
             updateIntervalSecs: rows.int(row, "updateintervalsecs"))
     }
 
-    /// ``saveSQL`` with numbered parameters, in the order of ``saveArguments(_:)``.
-    static let pgSaveSQL = """
-        INSERT INTO feedState (name, url, etag, lastModified, health, lastSuccessAt, lastAttemptAt, lastStatus,
-                               lastError, lastErrorAt, consecutiveErrors, nextPollAt, warnings,
-                               redirectCandidate, redirectCount, configuredURL, ttlMinutes, updateIntervalSecs)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-        ON CONFLICT (name) DO UPDATE SET
-            url = excluded.url, etag = excluded.etag, lastModified = excluded.lastModified,
-            health = excluded.health, lastSuccessAt = excluded.lastSuccessAt,
-            lastAttemptAt = excluded.lastAttemptAt, lastStatus = excluded.lastStatus,
-            lastError = excluded.lastError, lastErrorAt = excluded.lastErrorAt,
-            consecutiveErrors = excluded.consecutiveErrors, nextPollAt = excluded.nextPollAt,
-            warnings = excluded.warnings, redirectCandidate = excluded.redirectCandidate,
-            redirectCount = excluded.redirectCount, configuredURL = excluded.configuredURL,
-            ttlMinutes = excluded.ttlMinutes, updateIntervalSecs = excluded.updateIntervalSecs
-        """
+    /// ``saveSQL`` (its upsert is the same in both dialects) with numbered parameters.
+    static let pgSaveSQL = PGConnection.numbered(saveSQL)
 
     static func pgSaveArguments(_ state: FeedState) -> [(any PGBindable)?] {
         [

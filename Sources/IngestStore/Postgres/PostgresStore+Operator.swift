@@ -114,30 +114,23 @@ extension PostgresStore {
 
     public func reprocessInputs(articleIds: [Int64]) throws(StoreError) -> [ReprocessInput] {
         try write("reprocess inputs") { c throws(StoreError) in
-            var groups: [Int64: ReprocessInput] = [:]
-            var order: [Int64] = []
-            var result: [ReprocessInput] = []
-            for (id, record) in try Self.articles(c, ids: articleIds).sorted(by: { $0.key < $1.key }) {
-                let article = try record.article()
-                let raw = try record.rawInputId.map { rawId throws(StoreError) in
-                    try c.execute("SELECT * FROM rawInput WHERE id = $1", [rawId], operation: "reprocess inputs")
-                }
-                guard let rawId = record.rawInputId, let raw, raw.count == 1 else {
-                    result.append(ReprocessInput(bytes: nil, format: article.format, articles: [(0, article)]))
-                    continue
-                }
-                if groups[rawId] == nil {
-                    let input = RawInputRecord(pg: raw, 0)
-                    groups[rawId] = ReprocessInput(
-                        bytes: try input.bytes(), format: input.format.flatMap(DocumentFormat.init(rawValue:)), articles: [])
-                    order.append(rawId)
-                }
-                let siblings = try c.execute(
-                    "SELECT id FROM article WHERE rawInputId = $1 ORDER BY id", [rawId], operation: "reprocess inputs"
-                ).int64s()
-                groups[rawId]?.articles.append((siblings.firstIndex(of: id) ?? 0, article))
+            do {
+                return try ReprocessInput.grouped(
+                    try Self.articles(c, ids: articleIds),
+                    raw: { id in
+                        let rows = try c.execute("SELECT * FROM rawInput WHERE id = $1", [id], operation: "reprocess inputs")
+                        return rows.count == 1 ? RawInputRecord(pg: rows, 0) : nil
+                    },
+                    siblings: { id in
+                        try c.execute(
+                            "SELECT id FROM article WHERE rawInputId = $1 ORDER BY id", [id], operation: "reprocess inputs"
+                        ).int64s()
+                    })
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError(operation: "reprocess inputs", message: "\(error)", retryable: false)
             }
-            return result + order.compactMap { groups[$0] }
         }
     }
 

@@ -67,11 +67,7 @@ public final class PostgresStore: @unchecked Sendable {
             let known = Set(PostgresSchema.all.map(\.id))
             let unknown = applied.subtracting(known).sorted()
             if !unknown.isEmpty {
-                throw StoreError(
-                    operation: "open",
-                    message: "the database was written by a newer ingestd (unknown migrations: "
-                        + unknown.joined(separator: ", ") + "); upgrade ingestd to use it",
-                    retryable: false)
+                throw StoreError.newerSchema(unknown)
             }
             for migration in PostgresSchema.all where !applied.contains(migration.id) {
                 try connection.run("BEGIN", operation: "open: migrate")
@@ -219,13 +215,7 @@ extension PostgresStore: ArticleStore {
         queue: String, consumer: String, limit: Int, leaseSecs: Int?
     ) throws(StoreError) -> [ClaimedArticle] {
         guard limit > 0 else { return [] }
-        guard !consumer.isEmpty else {
-            throw StoreError(operation: "claim", message: "the consumer name must not be empty", retryable: false)
-        }
-        let lease = leaseSecs ?? queueConfiguration.leaseSecs
-        guard lease > 0 else {
-            throw StoreError(operation: "claim", message: "lease must be at least 1 second, got \(lease)", retryable: false)
-        }
+        let lease = try queueConfiguration.claimLease(consumer: consumer, leaseSecs: leaseSecs)
         let maxAttempts = queueConfiguration.maxAttempts
         return try write("claim") { c throws(StoreError) -> [ClaimedArticle] in
             let now = clock().timeIntervalSince1970

@@ -36,12 +36,16 @@ killed. Python 3 standard library only. Paths:
 
 import email.utils
 import json
+import os
 import sys
 import threading
 import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../scripts"))
+import made_up_words  # noqa: E402
 
 ETAG = '"feed-v1"'
 LAST_MODIFIED = "Sat, 01 Nov 2025 10:00:00 GMT"
@@ -111,25 +115,11 @@ EDITIONS = 0
 EDITIONS_LOCK = threading.Lock()
 MULTI_HITS = {}
 MULTI_LOCK = threading.Lock()
-SYLLABLES = ["ka", "to", "ri", "mu", "sen", "dor", "ve", "lin", "pa", "sho", "ne", "gu", "bar", "tel", "mi", "os"]
-
-
-def mix(x):
-    """splitmix64: every (story, word) pair gets its own well-spread 64 bits."""
-    x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-    return x ^ (x >> 31)
 
 
 def story_text(n, words=70):
-    """Made-up words, fixed for each story number and unlike any other story's (the same recipe as the
-    Swift test's folder stories, which use other numbers)."""
-    out = []
-    for i in range(words):
-        h = mix(n * 1000003 + i)
-        out.append("".join(SYLLABLES[(h >> (8 + 4 * j)) & 15] for j in range(2 + h % 2)))
-    return f"Story {n} " + " ".join(out) + "."
+    """Made-up words, fixed for each story number and unlike any other story's (scripts/made_up_words.py)."""
+    return f"Story {n} " + made_up_words.words(n, words) + "."
 
 
 def multi_feed(k):
