@@ -17,6 +17,7 @@ enum Agreement {
         }
         var groups: [Group] = []
         var index: [String: Int] = [:]
+        index.reserveCapacity(mentions.count)
         for mention in mentions {
             let name = mention.name
             if let g = index[name] {
@@ -27,19 +28,38 @@ enum Agreement {
                 groups.append(Group(words: mention.words, votes: mention.votes, count: 1, first: mention.position))
             }
         }
+        // Each group's length and end words in plain arrays: the loop below pairs every group with every
+        // other, and reading them from `groups[h]` retained and released its word list each time. The end
+        // words are numbered by their bytes, so two ASCII words compare as two integers (for ASCII, equal
+        // bytes and equal Strings are the same thing); a pair with other characters still compares the
+        // Strings, which equate canonically equivalent spellings.
+        var numbers = WordTable()
+        func ends(_ word: String?) -> EndWord {
+            guard let word else { return EndWord(word: nil, number: -1, ascii: true) }
+            let number = numbers[word] ?? {
+                let new = numbers.count
+                numbers[word] = new
+                return new
+            }()
+            return EndWord(word: word, number: number, ascii: word.utf8.allSatisfy { $0 < 0x80 })
+        }
+        let lengths = groups.map { $0.words.count }
+        let firstWords = groups.map { ends($0.words.first) }
+        let lastWords = groups.map { ends($0.words.last) }
+
         // Shorter names into longer ones, shortest first so chains settle.
         var target = Array(groups.indices)
-        let byLength = groups.indices.sorted { groups[$0].words.count < groups[$1].words.count }
+        let byLength = groups.indices.sorted { lengths[$0] < lengths[$1] }
         for g in byLength {
             let short = groups[g].words
             guard short.count < 3 else { continue }
             // A known place or organisation ("Jordan", "Washington") is not someone's surname.
             let strongOwn = groups[g].votes[.place] >= 6 || groups[g].votes[.organisation] >= 6
             var best: Int?
-            for h in groups.indices where h != g && groups[h].words.count > short.count {
-                let long = groups[h].words
+            for h in groups.indices where h != g && lengths[h] > short.count {
                 // Cheap rejections first: most pairs share neither the last nor the first word.
-                guard long.last == short.last || long.first == short.first else { continue }
+                guard lastWords[h].same(as: lastWords[g]) || firstWords[h].same(as: firstWords[g]) else { continue }
+                let long = groups[h].words
                 let isPerson = groups[h].votes[.person] > 0 || groups[g].votes[.person] > 0
                 let surname = Array(long.suffix(short.count)) == short && isPerson && !strongOwn
                 let head = short.count == 1 && long.first == short.first && !isPerson && groups[g].votes.isEmpty
@@ -69,12 +89,23 @@ enum Agreement {
         var entities: [(Entity, Int)] = []
         for group in groups where group.count > 0 {
             // Highest vote wins; a tie between kinds is no decision.
-            let ranked = group.votes.ranked
-            guard let top = ranked.first, top.value >= minimumVotes else { continue }
-            if ranked.count > 1, ranked[1].value == top.value { continue }
-            entities.append((Entity(kind: top.key, name: group.words.joined(separator: " "), count: group.count), group.first))
+            guard let top = group.votes.leader, top.votes >= minimumVotes else { continue }
+            entities.append((Entity(kind: top.kind, name: group.words.joined(separator: " "), count: group.count), group.first))
         }
         entities.sort { a, b in a.0.count != b.0.count ? a.0.count > b.0.count : a.1 < b.1 }
         return entities.prefix(limit).map(\.0)
+    }
+}
+
+/// A name's first or last word, numbered for quick comparison (see ``Agreement/resolve(_:limit:minimumVotes:)``).
+private struct EndWord {
+    var word: String?
+    var number: Int
+    var ascii: Bool
+
+    /// The same as `word == other.word`.
+    @inline(__always)
+    func same(as other: EndWord) -> Bool {
+        number == other.number || (!(ascii && other.ascii) && word == other.word)
     }
 }

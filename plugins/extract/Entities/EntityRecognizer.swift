@@ -31,10 +31,17 @@ public struct EntityRecognizer: Sendable {
     static let minimumVotes = 2
 
     struct Mention {
-        var words: [String]
+        let words: [String]
         var votes = Votes()
         var position: Int
-        var name: String { words.joined(separator: " ") }
+        /// The words joined by spaces, made once (the gazetteer and the agreement both read it).
+        let name: String
+
+        init(words: [String], name: String? = nil, position: Int) {
+            self.words = words
+            self.position = position
+            self.name = name ?? words.joined(separator: " ")
+        }
     }
 
     /// The entities of `text`, most mentioned first, at most `limit`.
@@ -51,8 +58,8 @@ public struct EntityRecognizer: Sendable {
         var mentions: [Mention] = []
         var i = 0
         while i < tokens.count {
-            let token = tokens[i]
-            guard token.kind == .word, token.capitalised else {
+            // The two flags only: copying the whole token retained and released its two strings.
+            guard tokens[i].kind == .word, tokens[i].capitalised else {
                 i += 1
                 continue
             }
@@ -115,7 +122,7 @@ public struct EntityRecognizer: Sendable {
             gazetteer.kind(of: run.map { tokens[$0].text }.joined(separator: " ")) == nil
         {
             if Cues.demonyms.contains(tokens[first].lower), run.count > 1,
-                let last = run.last, isHead(lower: tokens[last].lower) || run.contains(where: { tokens[$0].text == "of" })
+                let last = run.last, Self.isHead(lower: tokens[last].lower) || run.contains(where: { tokens[$0].text == "of" })
             {
                 break
             }
@@ -147,7 +154,7 @@ public struct EntityRecognizer: Sendable {
                 handle(Array(before), tokens: tokens, seen: seen, english: english, into: &mentions)
             }
             // "General Court", "Premier League": a title word that starts an institution's name.
-            let institution = name.contains(where: { isHead(lower: tokens[$0].lower) })
+            let institution = name.contains(where: { Self.isHead(lower: tokens[$0].lower) })
             if !name.isEmpty, name.count <= 4, !institution {
                 var mention = Mention(words: name.map { tokens[$0].text }, position: name.first!)
                 mention.votes[.person] += 4
@@ -170,12 +177,12 @@ public struct EntityRecognizer: Sendable {
         {
             return
         }
-        var mention = Mention(words: words, position: run.first!)
+        var mention = Mention(words: words, name: name, position: run.first!)
         vote(&mention, tokens: tokens, run: run)
         let previous = run.first! > 0 ? tokens[run.first! - 1] : nil
         if let previous, previous.kind == .word, !previous.capitalised {
             let p = previous.lower
-            if Cues.personTitles.contains(p), words.count <= 4, !words.contains(where: hasHead) {
+            if Cues.personTitles.contains(p), words.count <= 4, !words.contains(where: Self.hasHead) {
                 mention.votes[.person] += 4
             } else if english, Cues.placePrepositions.contains(p) {
                 mention.votes[.place] += 2
@@ -221,7 +228,7 @@ public struct EntityRecognizer: Sendable {
     private func addContext(_ mention: inout Mention, after last: Int, tokens: [Token], english: Bool) {
         guard english, last + 1 < tokens.count else { return }
         let next = tokens[last + 1]
-        let organisational = mention.words.contains(where: hasHead)
+        let organisational = mention.words.contains(where: Self.hasHead)
         if next.kind == .word, Cues.speechVerbs.contains(next.lower) {
             if organisational { mention.votes[.organisation] += 1 } else if mention.words.count <= 3 {
                 mention.votes[.person] += 2
@@ -231,11 +238,26 @@ public struct EntityRecognizer: Sendable {
         }
     }
 
-    private func hasHead(_ word: String) -> Bool {
-        isHead(lower: word.lowercased())
+    /// Whether `word` lowercased is an organisation's or a place's last word. An ASCII word is lowercased
+    /// on the stack: `lowercased()` made a String for every word of every mention.
+    private static func hasHead(_ word: String) -> Bool {
+        var word = word
+        let ascii = word.withUTF8 { bytes -> Bool? in
+            guard bytes.count <= 32, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+                for i in bytes.indices {
+                    let b = bytes[i]
+                    buffer[i] = b &- 0x41 < 26 ? b | 0x20 : b
+                }
+                let lower = UnsafeBufferPointer(rebasing: buffer[..<bytes.count])
+                return Cues.organisationHeads.contains(bytes: lower) || Cues.placeHeads.contains(bytes: lower)
+            }
+        }
+        return ascii ?? isHead(lower: word.lowercased())
     }
 
-    private func isHead(lower w: String) -> Bool {
+    // Static, as is hasHead: a closure calling a method captured (and copied) the recogniser and its gazetteer.
+    private static func isHead(lower w: String) -> Bool {
         Cues.organisationHeads.contains(w) || Cues.placeHeads.contains(w)
     }
 }
@@ -249,23 +271,42 @@ struct SeenForms {
     private var table = WordTable()
     private var insideCapitalised: [Bool] = []
     private var inLowercase: [Bool] = []
+    /// One bit per key, picked by its ``Token/shape``: a token whose bit is clear is no key, and most
+    /// tokens are turned away on that alone, without hashing their text (a few dozen keys set a few
+    /// percent of the bits).
+    private var filter = [UInt64](repeating: 0, count: 16)
 
     init(_ tokens: [Token]) {
         for token in tokens where token.kind == .word && token.sentenceStart {
-            for form in [token.text, token.lower] where table[form] == nil {
-                table[form] = insideCapitalised.count
-                insideCapitalised.append(false)
-                inLowercase.append(false)
-            }
+            add(token.text, shape: token.shape)
+            add(token.lower, shape: Token.shape(of: token.lower))
         }
         guard table.count > 0 else { return }
-        for token in tokens where token.kind == .word {
-            if token.capitalised {
-                if !token.sentenceStart, let i = table[token.text] { insideCapitalised[i] = true }
-            } else if let i = table[token.text] {
-                inLowercase[i] = true
+        filter.withUnsafeBufferPointer { filter in
+            for token in tokens where token.kind == .word {
+                let bit = Self.bit(token.shape)
+                guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { continue }
+                if token.capitalised {
+                    if !token.sentenceStart, let i = table[token.text] { insideCapitalised[i] = true }
+                } else if let i = table[token.text] {
+                    inLowercase[i] = true
+                }
             }
         }
+    }
+
+    private mutating func add(_ form: String, shape: UInt32) {
+        guard table[form] == nil else { return }
+        table[form] = insideCapitalised.count
+        insideCapitalised.append(false)
+        inLowercase.append(false)
+        let bit = Self.bit(shape)
+        filter[bit >> 6] |= 1 << UInt64(bit & 63)
+    }
+
+    @inline(__always)
+    private static func bit(_ shape: UInt32) -> Int {
+        Int((shape &* 0x85EB_CA6B) >> 22)
     }
 
     /// `word` (a sentence's first word) is seen capitalised away from a sentence start.

@@ -15,6 +15,20 @@ struct Token {
     var sentenceStart: Bool
     /// The word ended with a possessive `'s` (removed from ``text``): a name ends here.
     var possessive: Bool
+    /// ``text``'s length and first and last bytes (``shape(of:)``), taken while the bytes are at hand: lets
+    /// a table of a few words (``SeenForms``) turn most tokens away without hashing their text.
+    var shape: UInt32 = 0
+
+    /// A word's byte count and its first and last bytes in one number: equal words have equal shapes.
+    @inline(__always)
+    static func shape(count: Int, first: UInt8, last: UInt8) -> UInt32 {
+        UInt32(truncatingIfNeeded: count) &* 0x9E37_79B1 ^ UInt32(first) << 8 ^ UInt32(last) << 16
+    }
+
+    static func shape(of word: String) -> UInt32 {
+        let utf8 = word.utf8
+        return shape(count: utf8.count, first: utf8.first ?? 0, last: utf8.last ?? 0)
+    }
 }
 
 enum Tokens {
@@ -57,6 +71,7 @@ enum Tokens {
         func string(_ from: Int, _ to: Int) -> String {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
         }
+        let asciiMarks = Self.asciiMarks
         var i = 0
         var atSentenceStart = true
         while i < n {
@@ -75,6 +90,13 @@ enum Tokens {
                 var j = i + width
                 var count = 1
                 while j < n {
+                    // ASCII letters and digits, most of every word, need no decoding.
+                    let b = bytes[j]
+                    if b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 {
+                        j += 1
+                        count += 1
+                        continue
+                    }
                     let (c, cw) = decode(j)
                     if isWordScalar(c) { j += cw; count += 1; continue }
                     // Inner hyphen or apostrophe, or the dots of U.S.-style abbreviations.
@@ -149,14 +171,15 @@ enum Tokens {
                     lower = word.lowercased()
                 }
                 tokens.append(Token(kind: .word, text: word, lower: lower, capitalised: isUpper(decode(firstIndex).0),
-                                    acronym: letters >= 2 && allUpper, sentenceStart: atSentenceStart, possessive: possessive))
+                                    acronym: letters >= 2 && allUpper, sentenceStart: atSentenceStart, possessive: possessive,
+                                    shape: Token.shape(count: wordEnd - i, first: bytes[i], last: bytes[wordEnd - 1])))
                 atSentenceStart = false
                 i = end
                 continue
             }
             // Punctuation: one token per scalar. A sentence ends at . ! ? : unless the word before is an
             // abbreviation or an initial.
-            let mark = string(i, i + width)
+            let mark = bytes[i] < 0x80 ? asciiMarks[Int(bytes[i])] : string(i, i + width)
             tokens.append(Token(kind: .punctuation, text: mark, lower: mark, capitalised: false, acronym: false, sentenceStart: false, possessive: false))
             if s == "." || s == "!" || s == "?" || s == ":" || s == "•" {
                 if s != "." || !endsInAbbreviation(tokens) { atSentenceStart = true }
@@ -165,6 +188,9 @@ enum Tokens {
         }
         return tokens
     }
+
+    /// Each ASCII character as a String, made once: punctuation tokens are a fifth of all tokens.
+    private static let asciiMarks: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
 
     @inline(__always)
     static func isWordScalar(_ s: Unicode.Scalar) -> Bool {

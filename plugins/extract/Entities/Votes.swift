@@ -16,9 +16,15 @@ struct Votes: Equatable {
         lhs.counts &+= rhs.counts
     }
 
-    /// The kinds that have votes, most votes first (the order of equal ones is not meaningful).
-    var ranked: [(key: Entity.Kind, value: Int)] {
-        [Entity.Kind.person, .organisation, .place].map { ($0, self[$0]) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
+    /// The kind with the most votes and their number; nil when no kind has a vote or two share the most.
+    /// Three comparisons: this runs for every entity of every article.
+    var leader: (kind: Entity.Kind, votes: Int)? {
+        let most = max(counts[0], counts[1], counts[2])
+        guard most > 0 else { return nil }
+        let holders = (counts[0] == most ? 1 : 0) + (counts[1] == most ? 1 : 0) + (counts[2] == most ? 1 : 0)
+        guard holders == 1 else { return nil }
+        let kind: Entity.Kind = counts[0] == most ? .person : counts[1] == most ? .organisation : .place
+        return (kind, Int(most))
     }
 
     private static func slot(_ kind: Entity.Kind) -> Int {

@@ -165,7 +165,11 @@ struct DocumentTerms {
 
     private mutating func collectCandidates() {
         let list = tokens.tokens
-        var index = IntTable(capacity: list.count * 2)
+        // One-word candidates by their term, in a plain array: a third or more of all lookups, and the
+        // hash table's probes were cache misses. Longer ones (keys of 2^21 and up, so never a term + 1)
+        // go through the table.
+        var singleWord = [Int32](repeating: -1, count: terms.count)
+        var index = IntTable(capacity: list.count)
         for start in list.indices {
             guard termOfToken[start] >= 0, !tokenIsStop[start] else { continue }
             var key: UInt64 = 0
@@ -175,9 +179,19 @@ struct DocumentTerms {
                 else { break }
                 key = key << 21 | UInt64(termOfToken[last] + 1)
                 if tokenIsStop[last] { continue }
-                let (position, _) = index.value(for: key) {
-                    candidates.append(Candidate(key: key, length: Int32(length), firstOccurrence: Int32(start)))
-                    return Int32(candidates.count - 1)
+                let position: Int32
+                if length == 1 {
+                    let term = Int(termOfToken[start])
+                    if singleWord[term] < 0 {
+                        candidates.append(Candidate(key: key, length: 1, firstOccurrence: Int32(start)))
+                        singleWord[term] = Int32(candidates.count - 1)
+                    }
+                    position = singleWord[term]
+                } else {
+                    position = index.value(for: key) {
+                        candidates.append(Candidate(key: key, length: Int32(length), firstOccurrence: Int32(start)))
+                        return Int32(candidates.count - 1)
+                    }.value
                 }
                 // Read, change and write back once (each `candidates[c].x =` checked uniqueness again).
                 let c = Int(position)

@@ -71,14 +71,19 @@ struct TextTokens {
         String(decoding: bytes[Int(token.start)..<Int(token.end)], as: UTF8.self)
     }
 
-    /// 64-bit FNV-1a of the bytes `start..<end`, never 0 (0 marks an empty slot in ``IntTable``).
-    private func hash(_ start: Int, _ end: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// 64-bit FNV-1a of the bytes `start..<end`, continued from `h` (the hash of the bytes before `start`).
+    /// ``readWord(from:)`` hashes a word's leading ASCII run as it reads it and the rest here; the result is
+    /// the same as hashing the word in one go. Made never 0 by the caller (0 marks an empty slot in ``IntTable``).
+    private func hash(_ start: Int, _ end: Int, from h: UInt64 = Self.fnvBasis) -> UInt64 {
+        var h = h
         bytes.withUnsafeBufferPointer { p in
-            for i in start..<end { h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01b3 }
+            for i in start..<end { h = (h ^ UInt64(p[i])) &* Self.fnvPrime }
         }
-        return h == 0 ? 1 : h
+        return h
     }
+
+    private static var fnvBasis: UInt64 { 0xcbf2_9ce4_8422_2325 }
+    private static var fnvPrime: UInt64 { 0x0000_0100_0000_01b3 }
 
     private mutating func endSegment() {
         if segmentHasWords { segment += 1 }
@@ -138,6 +143,7 @@ struct TextTokens {
         // ASCII letters and digits first, on the raw buffer: most words are nothing else. The loop below
         // carries on from the first other byte (a joiner, a non-ASCII character, the end) with the same
         // state, so it sees the word exactly as if it had read it from the start.
+        var h = Self.fnvBasis
         bytes.withUnsafeBufferPointer { p in
             while i < count {
                 let b = p[i]
@@ -153,9 +159,11 @@ struct TextTokens {
                 } else {
                     break
                 }
+                h = (h ^ UInt64(b)) &* Self.fnvPrime
                 i += 1
             }
         }
+        let hashedTo = i
         while i < count {
             let b = bytes[i]
             var scalar = Unicode.Scalar(b)
@@ -195,11 +203,12 @@ struct TextTokens {
             }
             break
         }
+        let wordHash = hash(hashedTo, i, from: h)
         tokens.append(
             WordToken(
                 start: Int32(start), end: Int32(i), sentence: sentence, segment: segment,
                 sentenceInitial: !sentenceHasWords, isNumber: hasDigit, firstUpper: firstUpper,
-                allUpper: letters >= 2 && allUpper, isASCII: isASCII, hash: hash(start, i)))
+                allUpper: letters >= 2 && allUpper, isASCII: isASCII, hash: wordHash == 0 ? 1 : wordHash))
         sentenceHasWords = true
         segmentHasWords = true
         // A number ends the phrase on both sides.

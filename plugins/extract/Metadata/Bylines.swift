@@ -92,7 +92,7 @@ enum Bylines {
         var cased = false
         for word in words {
             guard let first = word.first else { return false }
-            if word.contains(where: { $0.isNumber || "@/\\:;|()[]{}<>#=+*".contains($0) }) { return false }
+            if hasDigitOrMark(word) { return false }
             if first.isLowercase {
                 // Particles inside names: "Ludwig van Beethoven", "Charles de Gaulle".
                 if !particles.contains(String(word)) { return false }
@@ -104,6 +104,22 @@ enum Bylines {
         }
         if !cased && text.contains(where: { $0.isCased }) { return false }
         return !notNames.contains(text.lowercased())
+    }
+
+    /// A digit or one of `@/\:;|()[]{}<>#=+*` in the word. An ASCII word is read byte by byte: each of its
+    /// Characters is one byte (CR LF aside, which is neither), and comparing Characters cost far more.
+    static func hasDigitOrMark(_ word: Substring) -> Bool {
+        guard word.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return word.contains(where: { $0.isNumber || "@/\\:;|()[]{}<>#=+*".contains($0) })
+        }
+        return word.utf8.contains { b in
+            switch b {
+            case 0x30...0x39, 0x40, 0x2F, 0x5C, 0x3A, 0x3B, 0x7C, 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x3C, 0x3E, 0x23,
+                0x3D, 0x2B, 0x2A:
+                true
+            default: false
+            }
+        }
     }
 
     static let particles: WordSet = ["van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "ibn", "al", "el", "y", "dos", "das", "ter", "ten"]
@@ -124,6 +140,25 @@ enum Bylines {
             || lower.hasBytes("@") || lower.hasSuffix(".com") || lower.hasSuffix(".org")
     }
 
+    /// False when `line` lowercased surely starts with none of `leads` (lowercase ASCII, at most 16 bytes):
+    /// its first bytes are ASCII and, lowercased, begin no lead. A cheap test before the Character-wise
+    /// one (which counts, splits and lowercases the whole line); true whenever that one could hold.
+    static func mayStart(_ line: Substring, with leads: [String]) -> Bool {
+        var head: (UInt64, UInt64) = (0, 0)
+        var length = 0
+        for b in line.utf8.prefix(16) {
+            // Past ASCII, lowercasing is Unicode's: leave it to the full test.
+            guard b < 0x80 else { return true }
+            withUnsafeMutableBytes(of: &head) { $0[length] = b &- 0x41 < 26 ? b | 0x20 : b }
+            length += 1
+        }
+        return withUnsafeBytes(of: &head) { head in
+            leads.contains { lead in
+                lead.utf8.count <= length && zip(lead.utf8, head).allSatisfy { $0 == $1 }
+            }
+        }
+    }
+
     /// Leads that make a line of the text a byline (other languages' "von", "par"… start sentences too).
     static let textLeads = ["by ", "by: ", "written by ", "posted by ", "words by ", "story by ", "reporting by "]
 
@@ -132,7 +167,8 @@ enum Bylines {
         let head = paragraphs.prefix(6)
         let tail = paragraphs.count > 6 ? paragraphs.suffix(2) : []
         for paragraph in head + tail {
-            let line = paragraph.split(separator: "\n").first.map(String.init) ?? ""
+            guard let first = Sentences.lines(paragraph, limit: 1).first, mayStart(first, with: textLeads) else { continue }
+            let line = String(first)
             guard line.count <= 120, line.split(separator: " ").count <= 14 else { continue }
             let lower = line.lowercased()
             guard textLeads.contains(where: { lower.hasPrefix($0) }) else { continue }

@@ -51,8 +51,18 @@ enum Dates {
     /// A date written out, anywhere in `line`: "March 22, 2024", "Mar. 22 2024 10:05 AM", "22 March 2024",
     /// "2024-03-22". Returns the date and the words it was read from.
     static func written(_ line: String) -> DateValue? {
-        let words = line.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\u{00A0}" }).map {
-            $0.trimming(".()")
+        let words: [String]
+        if line.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: every Character is one byte (but CR LF, which is no separator either), so the bytes split
+            // as the Characters do, and lowercase as they do; comparing each Character with the separators
+            // cost more than the rest of reading the date.
+            words = Array(line.utf8).split(whereSeparator: { $0 == 0x20 || $0 == 0x2C }).map { word in
+                String(decoding: word.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self).trimming(".()")
+            }
+        } else {
+            words = line.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\u{00A0}" }).map {
+                $0.trimming(".()")
+            }
         }
         guard words.count >= 1, words.count <= 40 else { return nil }
         func day(_ w: String) -> Int? {
@@ -141,7 +151,7 @@ enum Dates {
         var published: DateValue?
         var modified: DateValue?
         for paragraph in paragraphs.prefix(6) {
-            for line in paragraph.split(separator: "\n").prefix(3) where line.utf8.count <= 200 {
+            for line in Sentences.lines(paragraph, limit: 3) where line.utf8.count <= 200 {
                 // Every date form read here has a year in digits: most lines are rejected on that alone.
                 guard line.utf8.contains(where: { $0 &- 0x30 < 10 }) else { continue }
                 // A date line, not a sentence that mentions a date ("It opened on May 2, 2024.").

@@ -4,31 +4,60 @@ import IngestCore
 enum Sentences {
     /// The clean text's paragraphs (separated by blank lines), trimmed, empty ones dropped.
     static func paragraphs(_ text: String) -> [Substring] {
-        // On UTF-8 bytes: splitting a String by Characters costs ten times as much.
+        // On the UTF-8 buffer: splitting a String by Characters costs ten times as much, and stepping
+        // String.Index through the UTF-8 view still three times as much as reading bytes. Offsets become
+        // indices only at the paragraphs' ends (O(1) on a native string).
+        var text = text
+        let ranges = text.withUTF8 { bytes -> [Range<Int>] in
+            var ranges: [Range<Int>] = []
+            func add(_ from: Int, _ to: Int) {
+                var a = from
+                var b = to
+                while a < b, bytes[a] == 0x20 || bytes[a] == 0x0A { a += 1 }
+                while b > a, bytes[b - 1] == 0x20 || bytes[b - 1] == 0x0A { b -= 1 }
+                if a < b { ranges.append(a..<b) }
+            }
+            var start = 0
+            var previousNewline = false
+            for i in bytes.indices {
+                let c = bytes[i]
+                if c == 0x0A && previousNewline {
+                    add(start, i)
+                    start = i + 1
+                    previousNewline = false
+                } else {
+                    previousNewline = c == 0x0A
+                }
+            }
+            add(start, bytes.count)
+            return ranges
+        }
+        let utf8 = text.utf8
+        return ranges.map { range in
+            text[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]
+        }
+    }
+
+    /// The first `limit` lines of `text`, as `text.split(separator: "\n").prefix(limit)` gives them (empty
+    /// ones left out), found on the bytes and without reading past them: splitting by Characters went
+    /// through a whole paragraph for the one to three lines a caller reads. A line feed after a carriage
+    /// return is no separator there (the two are one Character), so it is none here either.
+    static func lines(_ text: Substring, limit: Int) -> [Substring] {
         var result: [Substring] = []
         let utf8 = text.utf8
         var start = utf8.startIndex
-        var i = utf8.startIndex
-        var previousNewline = false
-        func add(_ from: String.Index, _ to: String.Index) {
-            var a = from
-            var b = to
-            while a < b, utf8[a] == 0x20 || utf8[a] == 0x0A { a = utf8.index(after: a) }
-            while b > a, case let c = utf8[utf8.index(before: b)], c == 0x20 || c == 0x0A { b = utf8.index(before: b) }
-            if a < b { result.append(text[a..<b]) }
-        }
-        while i < utf8.endIndex {
-            let c = utf8[i]
-            if c == 0x0A && previousNewline {
-                add(start, i)
+        var i = start
+        var previous: UInt8 = 0
+        while i < utf8.endIndex && result.count < limit {
+            let b = utf8[i]
+            if b == 0x0A && previous != 0x0D {
+                if start < i { result.append(text[start..<i]) }
                 start = utf8.index(after: i)
-                previousNewline = false
-            } else {
-                previousNewline = c == 0x0A
             }
+            previous = b
             i = utf8.index(after: i)
         }
-        add(start, utf8.endIndex)
+        if result.count < limit && start < utf8.endIndex { result.append(text[start..<utf8.endIndex]) }
         return result
     }
 
@@ -129,7 +158,17 @@ enum Sentences {
         while p < n {
             var v = UInt32(bytes[p])
             if v < 0x80 {
+                // ASCII, most of any text: the same steps as below without the unspaced-script tests.
                 p += 1
+                if v == 0x20 || v == 0x0A || v == 0x09 || v == 0x0D {
+                    if inWord && hasAlnum { words += 1 }
+                    inWord = false
+                    hasAlnum = false
+                } else {
+                    inWord = true
+                    if !hasAlnum { hasAlnum = (v >= 0x30 && v <= 0x39) || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7A) }
+                }
+                continue
             } else if v < 0xE0 {
                 v = ((v & 0x1F) << 6) | (UInt32(bytes[p + 1]) & 0x3F)
                 p += 2

@@ -49,29 +49,31 @@ extension String {
 
     /// The byte offset of the first occurrence of `needle` (ASCII, case-insensitive), or nil.
     func firstASCII(_ needle: String) -> Int? {
-        let n = Array(needle.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        guard let first = n.first else { return 0 }
-        return utf8.withContiguousStorageIfAvailable { h -> Int? in
-            guard h.count >= n.count else { return nil }
-            var i = 0
-            let last = h.count - n.count
-            while i <= last {
-                var c = h[i]
-                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-                if c == first {
-                    var k = 1
-                    while k < n.count {
-                        var d = h[i + k]
-                        if d >= 0x41 && d <= 0x5A { d |= 0x20 }
-                        if d != n[k] { break }
-                        k += 1
-                    }
-                    if k == n.count { return i }
-                }
-                i += 1
-            }
-            return nil
+        guard !needle.isEmpty else { return 0 }
+        // The needle is read in place and lowercased byte by byte: copying it to a lowercased array
+        // cost two allocations a call, and bylines try a dozen needles each.
+        var needle = needle
+        return needle.withUTF8 { n in
+            utf8.withContiguousStorageIfAvailable { h in Self.firstASCII(n, in: h) }
         } ?? (lowercased().range(of: needle.lowercased()).map { utf8.distance(from: startIndex, to: $0.lowerBound) })
+    }
+
+    /// The offset of the first occurrence of `n` in `h`, ASCII letters compared case-insensitively.
+    fileprivate static func firstASCII(_ n: UnsafeBufferPointer<UInt8>, in h: UnsafeBufferPointer<UInt8>) -> Int? {
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        guard let first = n.first.map(lower) else { return 0 }
+        guard h.count >= n.count else { return nil }
+        var i = 0
+        let last = h.count - n.count
+        while i <= last {
+            if lower(h[i]) == first {
+                var k = 1
+                while k < n.count && lower(h[i + k]) == lower(n[k]) { k += 1 }
+                if k == n.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The part before the first occurrence of `needle` (ASCII letters case-insensitive), or nil when absent.
@@ -91,5 +93,17 @@ extension String {
         }
         parts.append(rest)
         return parts
+    }
+}
+
+extension Substring {
+    /// ``String/hasASCII(_:)`` on the substring's own bytes, without copying it to a String first.
+    func hasASCII(_ needle: String) -> Bool {
+        guard !needle.isEmpty else { return true }
+        var needle = needle
+        let found = needle.withUTF8 { n in
+            utf8.withContiguousStorageIfAvailable { h in String.firstASCII(n, in: h) != nil }
+        }
+        return found ?? String(self).hasASCII(needle)
     }
 }

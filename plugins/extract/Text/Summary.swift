@@ -13,7 +13,7 @@ enum Summary {
         var sentences: [Substring] = []
         let titleKey = title.map(Titles.key)
         for paragraph in paragraphs {
-            if paragraph.hasPrefix("- ") || String(paragraph).hasASCII(" | ") { continue }
+            if paragraph.hasPrefix("- ") || paragraph.hasASCII(" | ") { continue }
             for sentence in Sentences.split(paragraph) where usable(sentence, titleKey: titleKey) {
                 sentences.append(sentence)
                 if method == .lead && sentences.count == count { break }
