@@ -70,6 +70,7 @@ bench: release
 	python3 scripts/bench_plugins.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_extract.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_e2e.py --bin .build/release
+	python3 scripts/bench_shared.py --build-dir .build/release
 
 # Feed parser agreement with feed-rs and gofeed on ../shared/evalsets (skipped when absent).
 eval-feeds: build
