@@ -65,18 +65,101 @@ extension PostgresStore: DuplicateIndex {
         var reason: String
     }
 
+    /// Inserts an article in one statement with what goes with it: its queue row when it is enqueued and
+    /// has no fingerprint; its exact dedupe keys when it is an original (``claimDedupeKeys(_:_:articleId:now:)``
+    /// explains the keys; here they are inserted with the article, to save a round trip per article).
+    /// Returns its id and, for an original, the article that already held one of its keys.
+    static func insertArticle(
+        _ c: PGConnection, _ record: ArticleRecord, rawInputId: Int64?, now: Double, queue: String?,
+        fingerprint: ArticleFingerprint?
+    ) throws(StoreError) -> (id: Int64, keyWinner: Winner?) {
+        let insert = ArticleRecord.pgInsertSQL
+        var arguments = record.pgInsertArguments(rawInputId: rawInputId, committedAt: now)
+        let sql: String
+        let keys = fingerprint.map(dedupeKeys) ?? []
+        switch (queue, fingerprint) {
+        case (nil, _):
+            sql = insert
+        case (.some(let queue), nil):
+            arguments.append(queue)
+            sql = """
+                WITH a AS (\(insert))
+                INSERT INTO queueItem (articleId, queue, state, attempts, availableAt, createdAt, updatedAt)
+                SELECT id, $29, 'ready', 0, $26, $26, $26 FROM a
+                RETURNING articleId AS id
+                """
+        case (.some, .some):
+            arguments.append(textArray(keys.map(\.key)))
+            sql = """
+                WITH a AS (\(insert)),
+                k AS (INSERT INTO dedupeKey (key, articleId, committedAt)
+                      SELECT key, a.id, $26 FROM a, unnest($29::text[]) WITH ORDINALITY AS keys (key, position)
+                      ORDER BY position
+                      ON CONFLICT (key) DO NOTHING RETURNING key)
+                SELECT (SELECT id FROM a) AS id, (SELECT count(*) FROM k) AS claimed
+                """
+        }
+        let rows = try c.execute(sql, arguments, operation: "commit: article")
+        guard let id = rows.int64(0, "id") else { throw StoreError.internal("commit", "INSERT returned no id") }
+        guard !keys.isEmpty, (rows.int(0, "claimed") ?? 0) < keys.count else { return (id, nil) }
+        // A key another article holds: the first of them in key order decides.
+        let holders = try c.execute(
+            """
+            SELECT d.key, d.articleId, a.clusterId FROM dedupeKey d JOIN article a ON a.id = d.articleId
+            WHERE d.key = ANY($1::text[]) AND d.articleId <> $2
+            """, [textArray(keys.map(\.key)), id], operation: "commit: dedupe key")
+        for (key, reason) in keys {
+            for row in 0..<holders.count where holders.string(row, "key") == key {
+                guard let winner = holders.int64(row, "articleid") else { continue }
+                try c.execute("DELETE FROM dedupeKey WHERE articleId = $1", [id], operation: "commit: dedupe key")
+                return (id, Winner(articleId: winner, clusterId: holders.string(row, "clusterid") ?? "", reason: reason))
+            }
+        }
+        // The holder was pruned in between: nothing to be a copy of.
+        return (id, nil)
+    }
+
+    /// An original's exact keys, always in this order, so two transactions take the keys they share in
+    /// the same order; with the reason a copy found by each gives.
+    static func dedupeKeys(_ fingerprint: ArticleFingerprint) -> [(key: String, reason: String)] {
+        [
+            fingerprint.textHash.map { ("text:" + $0, "same text") },
+            fingerprint.canonicalURL.map { ("url:" + $0, "same URL (\($0))") },
+            fingerprint.itemId.map { ("item:" + $0, "same feed item id (\($0))") },
+        ].compactMap { $0 }
+    }
+
+    /// What makes a committed article an original, in one statement: its fingerprint and bands, the
+    /// copies committed before it pointed at it, and its queue row.
+    static func commitOriginal(
+        _ c: PGConnection, articleId: Int64, _ fingerprint: ArticleFingerprint, queue: String, now: Double
+    ) throws(StoreError) {
+        try c.execute(
+            """
+            WITH f AS (
+                INSERT INTO dedupeFingerprint (articleId, clusterId, textHash, canonicalURL, itemId, minhash, shingles, committedAt)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)),
+            b AS (
+                INSERT INTO dedupeBand (band, articleId) SELECT DISTINCT unnest($9::bigint[]), $1::bigint
+                ON CONFLICT DO NOTHING),
+            r AS (
+                UPDATE article SET duplicateOf = $1 WHERE clusterId = $2 AND duplicateOf IS NULL AND id <> $1)
+            INSERT INTO queueItem (articleId, queue, state, attempts, availableAt, createdAt, updatedAt)
+            VALUES ($1, $10, 'ready', 0, $8, $8, $8)
+            """,
+            [
+                articleId, fingerprint.clusterId, fingerprint.textHash, fingerprint.canonicalURL, fingerprint.itemId,
+                [UInt8](DedupeFingerprintRecord.packed(fingerprint.minhash)), fingerprint.shingles, now,
+                array(fingerprint.bands), queue,
+            ], operation: "commit: original")
+    }
+
     /// Inserts the fingerprint's exact keys for `articleId`. A key held by a transaction not yet committed
     /// makes this insert wait for it; once it commits, the key conflicts and that article wins.
     static func claimDedupeKeys(
         _ c: PGConnection, _ fingerprint: ArticleFingerprint, articleId: Int64, now: Double
     ) throws(StoreError) -> Winner? {
-        // Always in this order, so two transactions take the keys they share in the same order.
-        let keys: [(String, String)] = [
-            fingerprint.textHash.map { ("text:" + $0, "same text") },
-            fingerprint.canonicalURL.map { ("url:" + $0, "same URL (\($0))") },
-            fingerprint.itemId.map { ("item:" + $0, "same feed item id (\($0))") },
-        ].compactMap { $0 }
-        for (key, reason) in keys {
+        for (key, reason) in dedupeKeys(fingerprint) {
             let inserted = try c.execute(
                 """
                 INSERT INTO dedupeKey (key, articleId, committedAt) VALUES ($1, $2, $3)

@@ -110,24 +110,22 @@ extension PostgresStore: ArticleStore {
             results.reserveCapacity(prepared.count)
             for entry in prepared {
                 // The ledger row first: its unique key is what makes a second instance committing the same
-                // input wait, then find it ingested.
-                var ledgerId: Int64?
-                if let key = entry.ledgerKey {
-                    let rows = try c.execute(
-                        """
-                        INSERT INTO inputLedger (ledgerKey, source, location, outcome, articleCount, reason, at)
-                        VALUES ($1, $2, $3, 'ingested', 0, NULL, $4)
-                        ON CONFLICT (ledgerKey) DO UPDATE SET
-                            source = excluded.source, location = excluded.location, outcome = 'ingested',
-                            articleCount = 0, reason = NULL, at = excluded.at
-                        WHERE inputLedger.outcome <> 'ingested'
-                        RETURNING id
-                        """, [key, entry.source, entry.location, now], operation: "commit: ledger")
-                    guard rows.count == 1 else {
-                        results.append(CommitResult(alreadyIngested: true, articleIds: [], enqueued: 0, dropped: 0))
-                        continue
-                    }
-                    ledgerId = rows.int64(0, "id")
+                // input wait, then find it ingested. Every outcome becomes an article row, so the count is
+                // known now. (A NULL key never conflicts.)
+                let ledger = try c.execute(
+                    """
+                    INSERT INTO inputLedger (ledgerKey, source, location, outcome, articleCount, reason, at)
+                    VALUES ($1, $2, $3, 'ingested', $4, NULL, $5)
+                    ON CONFLICT (ledgerKey) DO UPDATE SET
+                        source = excluded.source, location = excluded.location, outcome = 'ingested',
+                        articleCount = excluded.articleCount, reason = NULL, at = excluded.at
+                    WHERE inputLedger.outcome <> 'ingested'
+                    RETURNING id
+                    """, [entry.ledgerKey, entry.source, entry.location, entry.articles.count, now],
+                    operation: "commit: ledger")
+                guard ledger.count == 1 else {
+                    results.append(CommitResult(alreadyIngested: true, articleIds: [], enqueued: 0, dropped: 0))
+                    continue
                 }
                 var rawInputId: Int64?
                 if let raw = entry.raw {
@@ -143,48 +141,31 @@ extension PostgresStore: ArticleStore {
                     if record.duplicateOf == nil, fingerprint == nil, let cluster = record.clusterId {
                         record.duplicateOf = try Self.original(c, clusterId: cluster)
                     }
-                    guard let id = try c.execute(
-                        ArticleRecord.pgInsertSQL, record.pgInsertArguments(rawInputId: rawInputId, committedAt: now),
-                        operation: "commit: article"
-                    ).int64(0, "id") else { throw StoreError.internal("commit", "INSERT returned no id") }
-                    ids.append(id)
-                    guard let queue else { continue }
-                    if let fingerprint {
-                        var winner = try Self.claimDedupeKeys(c, fingerprint, articleId: id, now: now)
-                        if winner == nil { winner = try Self.nearWinner(c, fingerprint, articleId: id, now: now) }
-                        if let winner {
-                            guard fingerprint.keepsCopies else {
-                                try Self.storeAsCopy(c, id: id, record: record, of: winner)
-                                continue
-                            }
-                            // Dedupe marks copies instead of dropping them: enqueued, pointing at the winner.
-                            try c.execute(
-                                "UPDATE article SET duplicateOf = $1, clusterId = $2 WHERE id = $3",
-                                [winner.articleId, winner.clusterId, id], operation: "commit: mark copy")
-                        } else {
-                            try Self.insertFingerprint(c, articleId: id, fingerprint, at: now)
-                            try c.execute(
-                                "UPDATE article SET duplicateOf = $1 WHERE clusterId = $2 AND duplicateOf IS NULL AND id <> $1",
-                                [id, fingerprint.clusterId], operation: "commit: resolve copies")
-                        }
+                    let inserted = try Self.insertArticle(
+                        c, record, rawInputId: rawInputId, now: now, queue: queue, fingerprint: fingerprint)
+                    ids.append(inserted.id)
+                    guard let queue, let fingerprint else {
+                        if queue != nil { enqueued += 1 }
+                        continue
                     }
-                    try c.execute(
-                        """
-                        INSERT INTO queueItem (articleId, queue, state, attempts, availableAt, createdAt, updatedAt)
-                        VALUES ($1, $2, 'ready', 0, $3, $3, $3)
-                        """, [id, queue, now], operation: "commit: enqueue")
+                    var winner = inserted.keyWinner
+                    if winner == nil { winner = try Self.nearWinner(c, fingerprint, articleId: inserted.id, now: now) }
+                    if let winner {
+                        guard fingerprint.keepsCopies else {
+                            try Self.storeAsCopy(c, id: inserted.id, record: record, of: winner)
+                            continue
+                        }
+                        // Dedupe marks copies instead of dropping them: enqueued, pointing at the winner.
+                        try c.execute(
+                            """
+                            WITH marked AS (UPDATE article SET duplicateOf = $1, clusterId = $2 WHERE id = $3)
+                            INSERT INTO queueItem (articleId, queue, state, attempts, availableAt, createdAt, updatedAt)
+                            VALUES ($3, $4, 'ready', 0, $5, $5, $5)
+                            """, [winner.articleId, winner.clusterId, inserted.id, queue, now], operation: "commit: mark copy")
+                    } else {
+                        try Self.commitOriginal(c, articleId: inserted.id, fingerprint, queue: queue, now: now)
+                    }
                     enqueued += 1
-                }
-                if let ledgerId {
-                    try c.execute(
-                        "UPDATE inputLedger SET articleCount = $1 WHERE id = $2", [ids.count, ledgerId],
-                        operation: "commit: ledger")
-                } else {
-                    try c.execute(
-                        """
-                        INSERT INTO inputLedger (ledgerKey, source, location, outcome, articleCount, reason, at)
-                        VALUES (NULL, $1, $2, 'ingested', $3, NULL, $4)
-                        """, [entry.source, entry.location, ids.count, now], operation: "commit: ledger")
                 }
                 results.append(
                     CommitResult(alreadyIngested: false, articleIds: ids, enqueued: enqueued, dropped: ids.count - enqueued))
