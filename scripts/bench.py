@@ -122,6 +122,15 @@ def percentile(values, p):
     return values[k]
 
 
+def write_report(lines, path):
+    """Prints the report and writes it to `path` (its folder made when missing)."""
+    report = "\n".join(lines)
+    print(report)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(report + "\n")
+
+
 def machine():
     model = "unknown cpu"
     try:

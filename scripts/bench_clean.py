@@ -21,6 +21,9 @@ import platform
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import write_report  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -111,11 +114,7 @@ def main():
         f"clean vs floor: {floor_mb / clean_mb:.2f}x the time of a bare parse by wall time, {clean_cpu / floor_cpu:.2f}x by CPU time (target <= 2x)",
         f"clean outcomes (first pass): {clean['continued']} continued, {clean['dropped']} dropped, {clean['failed']} failed",
     ]
-    report = "\n".join(lines)
-    print(report)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(report + "\n")
+    write_report(lines, args.out)
     return 0
 
 

@@ -536,11 +536,7 @@ def main():
         lines.append("CPU per document relative to " + f"{base:,}: " + ", ".join(f"{s:,}: {per[s] / per[base]:.2f}" for s in runs))
     lines.append(f"drop-to-queue latency at {latency['rate']:.0f} files/s for {latency['files']:,} files: "
                  f"p50 {latency['p50_ms']:.0f} ms, p99 {latency['p99_ms']:.0f} ms, max {latency['max_ms']:.0f} ms")
-    report = "\n".join(lines)
-    print(report)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(report + "\n")
+    bench.write_report(lines, args.out)
     return 0
 
 

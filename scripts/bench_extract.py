@@ -26,6 +26,9 @@ import random
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import write_report  # noqa: E402
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -160,11 +163,7 @@ def main():
         lines.append(f"extract vs trafilatura.extract_metadata: {rates(extract)[0] / rates(peer)[0]:.1f}x the articles/s "
                      f"by wall time, {rates(peer)[2] / rates(extract)[2]:.1f}x by CPU time (extract does more: "
                      "language, keywords, entities, summary)")
-    report = "\n".join(lines)
-    print(report)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(report + "\n")
+    write_report(lines, args.out)
     return 0
 
 

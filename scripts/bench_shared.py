@@ -29,7 +29,7 @@ import uuid
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from bench import Daemon, machine  # noqa: E402
+from bench import Daemon, machine, write_report  # noqa: E402
 import made_up_words  # noqa: E402
 
 
@@ -159,11 +159,8 @@ def main():
         r = claim(build_dir, work, backend, url, args.claim_fill)
         lines.append(f"| {backend} | {r['ackedPerSec']:,.0f} | {r['claimsPerSec']:,.0f} | {r['deliveredTwice']} |")
         print(lines[-1], flush=True)
-    report = "\n".join(lines)
     print()
-    print(report)
-    with open(os.path.join(ROOT, "var/bench/shared.md"), "w") as f:
-        f.write(report + "\n")
+    write_report(lines, os.path.join(ROOT, "var/bench/shared.md"))
 
 
 if __name__ == "__main__":

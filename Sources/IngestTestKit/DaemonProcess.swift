@@ -34,15 +34,10 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// Starts the daemon and waits until its control socket answers.
     public func start(timeout: Duration = .seconds(20)) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Executables.path("ingestd"))
-        process.arguments = ["--config", configPath]
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         handle.seekToEndOfFile()
-        process.standardError = handle
-        process.standardOutput = handle
-        try process.run()
+        let process = try launch(stderr: handle)
         self.process = process
         self.logHandle = handle
         let ready = await waitUntil(timeout: timeout) {
@@ -52,6 +47,20 @@ public final class DaemonProcess: @unchecked Sendable {
         guard ready, process.isRunning else {
             throw DaemonProcessError(message: "ingestd did not start; log:\n\(log())")
         }
+    }
+
+    /// Starts `ingestd` on this config with `environment` added to the test's own, and returns at once: for
+    /// tests that give it what systemd would (NOTIFY_SOCKET, WATCHDOG_USEC, JOURNAL_STREAM) and manage the
+    /// process themselves. Its stderr and stdout go to `stderr`, or nowhere.
+    public func launch(environment extra: [String: String] = [:], stderr: FileHandle? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Executables.path("ingestd"))
+        process.arguments = ["--config", configPath]
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        process.standardError = stderr ?? FileHandle.nullDevice
+        process.standardOutput = stderr ?? FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     /// Runs `ingestctl` against this daemon's config.

@@ -253,15 +253,7 @@ struct JournalLogTests {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         var info = stat()
         try #require(fstat(handle.fileDescriptor, &info) == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Executables.path("ingestd"))
-        process.arguments = ["--config", daemon.configPath]
-        var environment = ProcessInfo.processInfo.environment
-        environment["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
-        process.environment = environment
-        process.standardError = handle
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try daemon.launch(environment: ["JOURNAL_STREAM": "\(info.st_dev):\(info.st_ino)"], stderr: handle)
         let log = { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
         #expect(await waitUntil { log().contains("control socket listening") }, "\(log())")
         kill(process.processIdentifier, SIGTERM)

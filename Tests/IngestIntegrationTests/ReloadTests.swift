@@ -249,15 +249,9 @@ struct ReloadTests {
         defer { listener.stop() }
         let daemon = try DaemonProcess(directory: dir)
         // Started by hand, as SystemdTests does, to give it a NOTIFY_SOCKET of its own.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Executables.path("ingestd"))
-        process.arguments = ["--config", daemon.configPath]
-        var environment = ProcessInfo.processInfo.environment
-        environment["NOTIFY_SOCKET"] = listener.path
-        process.environment = environment
         _ = FileManager.default.createFile(atPath: daemon.logPath, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: daemon.logPath))
-        try process.run()
+        let process = try daemon.launch(
+            environment: ["NOTIFY_SOCKET": listener.path], stderr: try FileHandle(forWritingTo: URL(fileURLWithPath: daemon.logPath)))
         defer {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }

@@ -61,15 +61,7 @@ struct SystemdTests {
         let listener = try NotifyListener(path: dir.file("notify.sock"))
         defer { listener.stop() }
         let daemon = try DaemonProcess(directory: dir)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Executables.path("ingestd"))
-        process.arguments = ["--config", daemon.configPath]
-        var environment = ProcessInfo.processInfo.environment
-        environment["NOTIFY_SOCKET"] = listener.path
-        environment["WATCHDOG_USEC"] = "1000000"
-        process.environment = environment
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try daemon.launch(environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "1000000"])
         #expect(await waitUntil { listener.kinds.filter { $0 == "WATCHDOG" }.count >= 2 })
         kill(process.processIdentifier, SIGHUP)
         #expect(await waitUntil { listener.kinds.filter { $0 == "READY" }.count == 2 }, "READY=1 again after the reload")
