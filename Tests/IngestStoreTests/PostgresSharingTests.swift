@@ -139,6 +139,19 @@ struct PostgresSharingTests {
         #expect(granted.withLock { $0 } == 50)
     }
 
+    @Test("a server that does not answer is a clear, retryable error, not a crash")
+    func unreachableServer() throws {
+        // Port 1 on loopback: nothing listens there; no server is needed for this test.
+        do {
+            _ = try PostgresStore(url: "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+            Issue.record("opening a store on a closed port succeeded")
+        } catch {
+            #expect(error.operation == "connect")
+            #expect(error.message.contains("cannot connect to PostgreSQL"), "\(error.message)")
+            #expect(error.retryable)
+        }
+    }
+
     @Test("SQLite has no feed leases: one instance owns its file")
     func sqliteHasNoLeases() throws {
         #expect(try TestDatabase(.sqlite).open().feedLeases == nil)

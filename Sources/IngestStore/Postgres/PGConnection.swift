@@ -36,7 +36,7 @@ final class PGConnection: @unchecked Sendable {
         self.handle = handle
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = Self.trimmed(PQerrorMessage(handle))
-            PQfinish(handle)
+            // No PQfinish here: every property is set, so throwing runs deinit, which frees the handle.
             // The server may be starting or restarting: the caller's retry may succeed.
             throw StoreError(operation: "connect", message: "cannot connect to PostgreSQL: \(message)", retryable: true)
         }
