@@ -143,6 +143,20 @@ enum Dates {
         return nil
     }
 
+    /// `line.split(separator: " ").count`, counted on the bytes of an ASCII line without carriage returns.
+    static func wordCount(_ line: Substring) -> Int {
+        let counted = line.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            var words = 0
+            var inWord = false
+            for b in bytes {
+                guard b < 0x80 && b != 0x0D else { return nil }
+                if b == 0x20 { inWord = false } else if !inWord { inWord = true; words += 1 }
+            }
+            return words
+        }
+        return (counted ?? nil) ?? line.split(separator: " ").count
+    }
+
     static let dateLeads = ["published", "posted", "updated", "last updated", "modified", "date:", "dated", "first published"]
 
     /// A short date line near the top of the text ("Published March 22, 2024", "22 March 2024 | 10:05").
@@ -155,8 +169,9 @@ enum Dates {
                 // Every date form read here has a year in digits: most lines are rejected on that alone.
                 guard line.utf8.contains(where: { $0 &- 0x30 < 10 }) else { continue }
                 // A date line, not a sentence that mentions a date ("It opened on May 2, 2024.").
-                guard line.count <= 100, line.split(separator: " ").count <= 12 else { continue }
-                let lower = line.lowercased()
+                guard line.utf8.count <= 100 || line.count <= 100, Self.wordCount(line) <= 12 else { continue }
+                // Only the head is compared with the leads (the longest has 15 characters).
+                let lower = line.asciiLowercasedPrefix(20) ?? line.lowercased()
                 let led = dateLeads.contains { lower.hasPrefix($0) }
                 guard led || !line.hasSuffix(".") else { continue }
                 guard let value = written(String(line)), plausible(value.date, now: now) else { continue }

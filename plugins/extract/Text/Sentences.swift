@@ -73,8 +73,98 @@ enum Sentences {
     /// a capital, a digit or an opening quote, unless the word before the period is an abbreviation or an
     /// initial.
     static func split(_ paragraph: Substring) -> [Substring] {
-        // On UTF-8 bytes: the marks that end a sentence are ASCII; only the character after one is decoded.
         var result: [Substring] = []
+        eachSentence(of: paragraph) { result.append($0); return true }
+        return result
+    }
+
+    /// Calls `body` with each sentence of `paragraph` in order (as ``split(_:)`` cuts them) until it returns
+    /// false: the summary needs the first few sentences, not a whole paragraph cut up.
+    static func eachSentence(of paragraph: Substring, _ body: (Substring) -> Bool) {
+        // Most paragraphs are ASCII: then every byte is a Character (no CR, so no CR LF pair), and the
+        // rules below read bytes. Any other paragraph goes through the Character-aware path.
+        let ascii = paragraph.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return false }
+            eachASCIISentence(of: paragraph, bytes: bytes, body)
+            return true
+        }
+        if ascii != true { eachSentenceByIndex(of: paragraph, body) }
+    }
+
+    /// ``eachSentence(of:_:)`` on the bytes of an ASCII paragraph without carriage returns.
+    private static func eachASCIISentence(
+        of paragraph: Substring, bytes: UnsafeBufferPointer<UInt8>, _ body: (Substring) -> Bool
+    ) {
+        let n = bytes.count
+        let utf8 = paragraph.utf8
+        /// The sentence `from..<to` without spaces and line feeds at its ends, if anything stays.
+        func emit(_ from: Int, _ to: Int) -> Bool {
+            var a = from
+            var b = to
+            while a < b, bytes[a] == 0x20 || bytes[a] == 0x0A { a += 1 }
+            while b > a, bytes[b - 1] == 0x20 || bytes[b - 1] == 0x0A { b -= 1 }
+            guard a < b else { return true }
+            return body(paragraph[utf8.index(utf8.startIndex, offsetBy: a)..<utf8.index(utf8.startIndex, offsetBy: b)])
+        }
+        var start = 0
+        var i = 0
+        while i < n {
+            let c = bytes[i]
+            guard c == 0x2E || c == 0x21 || c == 0x3F || c == 0x0A else {
+                i += 1
+                continue
+            }
+            var end = i + 1
+            // Closing quotes and brackets stay with the sentence.
+            while end < n, bytes[end] == 0x22 || bytes[end] == 0x27 || bytes[end] == 0x29 || bytes[end] == 0x5D { end += 1 }
+            guard end < n else { break }
+            if bytes[end] == 0x20 || c == 0x0A {
+                var next = end
+                while next < n, bytes[next] == 0x20 || bytes[next] == 0x0A { next += 1 }
+                if next < n, c == 0x0A || startsSentence(ascii: bytes[next]),
+                    c != 0x2E || !isAbbreviation(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                {
+                    guard emit(start, end) else { return }
+                    start = next
+                    i = next
+                    continue
+                }
+            }
+            i += 1
+        }
+        _ = emit(start, n)
+    }
+
+    /// ``startsSentence(_:)`` for a Character that is one ASCII byte.
+    @inline(__always)
+    private static func startsSentence(ascii b: UInt8) -> Bool {
+        b &- 0x41 < 26 || b &- 0x30 < 10 || b == 0x22 || b == 0x27 || b == 0x28
+    }
+
+    /// ``isAbbreviation(_:)`` on the ASCII bytes before a period.
+    private static func isAbbreviation(_ before: UnsafeBufferPointer<UInt8>) -> Bool {
+        var k = before.count
+        var count = 0
+        while k > 0, count < 8 {
+            let b = before[k - 1]
+            if b == 0x20 || b == 0x0A || b == 0x28 || b == 0x22 { break }
+            k -= 1
+            count += 1
+        }
+        if count == 0 || count >= 8 { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { lower in
+            for j in 0..<count {
+                let b = before[k + j]
+                lower[j] = b &- 0x41 < 26 ? b | 0x20 : b
+            }
+            if count == 1 { return (lower[0] | 0x20) &- 0x61 < 26 }
+            return abbreviations.contains(bytes: UnsafeBufferPointer(rebasing: lower[..<count]))
+        }
+    }
+
+    /// ``eachSentence(of:_:)`` by String indices, for paragraphs with other characters than ASCII.
+    private static func eachSentenceByIndex(of paragraph: Substring, _ body: (Substring) -> Bool) {
+        // On UTF-8 bytes: the marks that end a sentence are ASCII; only the character after one is decoded.
         let utf8 = paragraph.utf8
         var start = utf8.startIndex
         var i = utf8.startIndex
@@ -104,7 +194,7 @@ enum Sentences {
                     c != 0x2E || !isAbbreviation(paragraph[start..<i])
                 {
                     let sentence = paragraph[start..<end].trimmingSpaces
-                    if !sentence.isEmpty { result.append(sentence) }
+                    if !sentence.isEmpty { guard body(sentence) else { return } }
                     start = next
                     i = next
                     continue
@@ -113,8 +203,7 @@ enum Sentences {
             i = utf8.index(after: i)
         }
         let last = paragraph[start...].trimmingSpaces
-        if !last.isEmpty { result.append(last) }
-        return result
+        if !last.isEmpty { _ = body(last) }
     }
 
     private static func startsSentence(_ c: Character) -> Bool {

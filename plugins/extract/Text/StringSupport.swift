@@ -107,3 +107,21 @@ extension Substring {
         return found ?? String(self).hasASCII(needle)
     }
 }
+
+extension Substring {
+    /// `prefix(count).lowercased()` when it can be had from the bytes: the first `count` bytes are ASCII
+    /// and no carriage return (so each is one Character), and so is the byte after them (which could
+    /// otherwise join the last one, as a combining accent does). nil otherwise: ask the Characters.
+    func asciiLowercasedPrefix(_ count: Int) -> String? {
+        let lowered = utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            let head = UnsafeBufferPointer(rebasing: bytes.prefix(count + 1))
+            guard head.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
+            let length = Swift.min(count, head.count)
+            return String(unsafeUninitializedCapacity: length) { out in
+                for i in 0..<length { out[i] = head[i] &- 0x41 < 26 ? head[i] | 0x20 : head[i] }
+                return length
+            }
+        }
+        return lowered ?? nil
+    }
+}

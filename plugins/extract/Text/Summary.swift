@@ -13,11 +13,12 @@ enum Summary {
         var sentences: [Substring] = []
         let titleKey = title.map(Titles.key)
         for paragraph in paragraphs {
-            if paragraph.hasPrefix("- ") || paragraph.hasASCII(" | ") { continue }
-            for sentence in Sentences.split(paragraph) where usable(sentence, titleKey: titleKey) {
+            // A bar is rare in prose: look for one before searching for " | ".
+            if paragraph.hasPrefix("- ") || (paragraph.utf8.contains(0x7C) && paragraph.hasASCII(" | ")) { continue }
+            Sentences.eachSentence(of: paragraph) { sentence in
+                guard usable(sentence, titleKey: titleKey) else { return true }
                 sentences.append(sentence)
-                if method == .lead && sentences.count == count { break }
-                if sentences.count >= 400 { break }
+                return !(method == .lead && sentences.count == count) && sentences.count < 400
             }
             if method == .lead && sentences.count == count { break }
         }
@@ -31,7 +32,7 @@ enum Summary {
         var spaces = 0
         for b in sentence.utf8 where b == 0x20 { spaces += 1 }
         guard spaces >= 4, spaces <= 79 else { return false }
-        let lower = sentence.prefix(24).lowercased()
+        let lower = sentence.asciiLowercasedPrefix(24) ?? sentence.prefix(24).lowercased()
         if Bylines.textLeads.contains(where: { lower.hasPrefix($0) }) { return false }
         if Dates.dateLeads.contains(where: { lower.hasPrefix($0) }) { return false }
         if let titleKey, sentence.utf8.count <= titleKey.utf8.count * 2, Titles.key(String(sentence)) == titleKey {
