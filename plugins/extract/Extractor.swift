@@ -31,8 +31,10 @@ final class Extractor: Sendable {
         let ownFields = article.origin.kind == .feed || article.format == .json || article.format == .jsonl
 
         var page = PageMetadata()
-        if let html = article.html, html.utf8.contains(UInt8(ascii: "<")), let document = PageDocument.parse(html) {
-            page = PageMetadata(page: document, url: article.url, paragraphs: paragraphs, maxJSONLDBytes: configuration.maxJSONLDBytes)
+        if let html = article.html, html.utf8.contains(UInt8(ascii: "<")),
+            let signals = PageSignals(html: html, maxJSONLDBytes: configuration.maxJSONLDBytes)
+        {
+            page = PageMetadata(page: signals, url: article.url, paragraphs: paragraphs)
             if page.skippedJSONLD > 0 { notes.append("skipped \(page.skippedJSONLD) JSON-LD block(s) over max_json_ld_bytes") }
         } else {
             page.authors = Bylines.inText(paragraphs)

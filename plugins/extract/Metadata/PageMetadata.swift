@@ -20,13 +20,12 @@ struct PageMetadata {
 
     init() {}
 
-    /// Reads a page.
+    /// Reads what a page says of itself.
     ///
     /// - Parameters:
     ///   - url: the article's URL, for dates in it and a site name from its host.
     ///   - paragraphs: the clean text's paragraphs, for byline and date lines.
-    init(page: PageDocument, url: String?, paragraphs: [Substring], maxJSONLDBytes: Int) {
-        let signals = PageSignals(document: page, maxJSONLDBytes: maxJSONLDBytes)
+    init(page signals: PageSignals, url: String?, paragraphs: [Substring]) {
         let ld = JSONLDFacts(blocks: signals.jsonLD)
         skippedJSONLD = signals.skippedJSONLD
         declaredLanguage = signals.declaredLanguage

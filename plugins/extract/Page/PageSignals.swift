@@ -47,124 +47,23 @@ struct PageSignals {
 }
 
 extension PageSignals {
-    /// Walks the whole document once, iteratively (deep nesting cannot exhaust the stack).
-    init(document: PageDocument, maxJSONLDBytes: Int) {
-        guard let root = document.root else { return }
-        if let name = root.pointee.name, PageDocument.equals(name, "html") {
-            declaredLanguage = PageDocument.attribute(root, "lang").flatMap { $0.isEmpty ? nil : $0 }
-        }
-        var current: xmlNodePtr? = root
-        while let node = current {
-            var descend = node.pointee.children != nil
-            if node.pointee.type == XML_ELEMENT_NODE, let name = node.pointee.name {
-                descend = visit(node, name: name, maxJSONLDBytes: maxJSONLDBytes) && descend
-            } else {
-                descend = false
-            }
-            if descend, let child = node.pointee.children {
-                current = child
-                continue
-            }
-            var next: xmlNodePtr? = node
-            current = nil
-            while let m = next, m != root {
-                if let sibling = m.pointee.next {
-                    current = sibling
-                    break
-                }
-                next = m.pointee.parent
-            }
-        }
+    private static let options: Int32 = Int32(
+        HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | HTML_PARSE_COMPACT.rawValue)
+
+    /// Reads a page (UTF-8 HTML) with libxml2's HTML parser, which recovers from anything (unclosed tags,
+    /// stray bytes, truncation) and never touches the network; nil when there is nothing to read. The
+    /// input is already UTF-8 (decoding converted it), so the page's own `<meta charset>` is ignored.
+    init?(html: String, maxJSONLDBytes: Int) {
+        Self.setUpOnce
+        let scanner = PageScanner(maxJSONLDBytes: maxJSONLDBytes)
+        guard scanner.scan(html, options: Self.options) else { return nil }
+        self = scanner.signals
     }
 
-    /// Reads one element; returns whether its children are worth visiting.
-    private mutating func visit(_ node: xmlNodePtr, name: UnsafePointer<xmlChar>, maxJSONLDBytes: Int) -> Bool {
-        typealias D = PageDocument
-        switch name[0] | 0x20 {
-        case UInt8(ascii: "m") where D.equals(name, "meta"):
-            guard let content = D.attribute(node, "content") else { return false }
-            let value = HTMLText.collapse(content)
-            for attribute in ["property", "name", "itemprop"] as [StaticString] {
-                guard let keys = D.attribute(node, attribute) else { continue }
-                for key in keys.lowercased().split(separator: " ") { meta[String(key), default: []].append(value) }
-            }
-            return false
-        case UInt8(ascii: "l") where D.equals(name, "link"):
-            let rel = D.attribute(node, "rel")?.lowercased() ?? ""
-            if canonical == nil, rel.split(separator: " ").contains("canonical"), let href = D.attribute(node, "href") {
-                canonical = HTMLText.collapse(href)
-            }
-            return false
-        case UInt8(ascii: "t") where D.equals(name, "title"):
-            // The document's title, not an SVG's <title> inside the body.
-            if title == nil { title = D.text(of: node) }
-            return false
-        case UInt8(ascii: "s") where D.equals(name, "script"):
-            let type = D.attribute(node, "type")?.lowercased() ?? ""
-            if type.hasBytes("ld+json") {
-                let raw = D.rawText(of: node, limit: maxJSONLDBytes + 1)
-                if raw.utf8.count > maxJSONLDBytes { skippedJSONLD += 1 } else { jsonLD.append(raw) }
-            }
-            return false
-        case UInt8(ascii: "s") where D.equals(name, "style"), UInt8(ascii: "n") where D.equals(name, "noscript"):
-            return false
-        case UInt8(ascii: "h") where D.equals(name, "h1"):
-            let text = D.text(of: node, limit: 400)
-            if !text.isEmpty && h1.count < 8 { h1.append(text) }
-            return false
-        case UInt8(ascii: "t") where D.equals(name, "time"):
-            if let value = D.attribute(node, "datetime").map(HTMLText.collapse), !value.isEmpty {
-                times.append(TimeSignal(value: value, role: Self.timeRole(node)))
-            }
-        default:
-            break
-        }
-        return readAuthorMarks(node, name: name)
-    }
-
-    /// `itemprop=author|datePublished…`, `rel=author`, and byline-looking class names. Returns whether to
-    /// descend: an element taken as a byline is read whole.
-    private mutating func readAuthorMarks(_ node: xmlNodePtr, name: UnsafePointer<xmlChar>) -> Bool {
-        typealias D = PageDocument
-        guard node.pointee.properties != nil else { return true }
-        let itemprop = D.attribute(node, "itemprop")?.lowercased()
-        if let itemprop {
-            if itemprop.hasBytes("datepublished") || itemprop.hasBytes("datemodified"),
-                let value = (D.attribute(node, "datetime") ?? D.attribute(node, "content")).map(HTMLText.collapse),
-                !value.isEmpty, !D.equals(name, "time")
-            {
-                times.append(TimeSignal(value: value, role: itemprop.hasBytes("datepublished") ? .published : .modified))
-            }
-        }
-        let rel = D.attribute(node, "rel")?.lowercased()
-        if rel?.split(separator: " ").contains("author") == true || itemprop?.split(separator: " ").contains("author") == true {
-            // An itemprop=author scope names its person in a nested itemprop=name, when it has one.
-            let text = D.namedItem(in: node) ?? D.text(of: node, limit: 200)
-            if !text.isEmpty && markedAuthors.count < 8 { markedAuthors.append(text) }
-            return false
-        }
-        let className = D.attribute(node, "class")
-        let id = D.attribute(node, "id")
-        guard className != nil || id != nil else { return true }
-        let marks = (className ?? "") + " " + (id ?? "")
-        if bylineTexts.count < 8, marks.hasASCII("author") || marks.hasASCII("byline") || marks.hasASCII("dateline")
-            || marks.hasASCII("writtenby"), !marks.hasASCII("comment")
-        {
-            // The first line only: a byline's next line is a role or a date ("WebMD Health News").
-            let text = D.text(of: node, limit: 200, stopAtLineBreak: true)
-            // Read on inside: a marked author (itemprop, rel) within the byline is better evidence.
-            if !text.isEmpty && text.count < 100 { bylineTexts.append(text) }
-        }
-        return true
-    }
-
-    private static func timeRole(_ node: xmlNodePtr) -> TimeSignal.Role {
-        let itemprop = PageDocument.attribute(node, "itemprop")?.lowercased() ?? ""
-        if itemprop.hasBytes("datemodified") { return .modified }
-        if itemprop.hasBytes("datepublished") || PageDocument.attribute(node, "pubdate") != nil { return .published }
-        let marks = ((PageDocument.attribute(node, "class") ?? "") + " " + (node.pointee.parent.flatMap { PageDocument.attribute($0, "class") } ?? "")).lowercased()
-        if marks.hasBytes("updated") || marks.hasBytes("modified") { return .modified }
-        if marks.hasBytes("publish") || marks.hasBytes("posted") { return .published }
-        return .unknown
-    }
+    // libxml2 prints some errors through the generic handler even with NOERROR; and never load an entity.
+    private static let setUpOnce: Void = {
+        ingest_xml_silence_generic_errors()
+        ingest_xml_install_safe_loader()
+    }()
 }
