@@ -229,6 +229,14 @@ enum Sentences {
         return abbreviations.contains(w)
     }
 
+    /// Each byte's class for ``wordCount(bytes:)``: 0 a space (space, tab, line feed, carriage return),
+    /// 2 an ASCII letter or digit, 1 any other ASCII byte, 3 not ASCII.
+    private static let asciiClasses: [UInt8] = (0..<256).map { b in
+        if b >= 0x80 { return 3 }
+        if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D { return 0 }
+        return (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) ? 2 : 1
+    }
+
     /// Words: runs of non-space characters holding a letter or a digit. Han, kana and Thai characters, which
     /// are written without spaces, count one word per two characters (a usual rate for reading time).
     static func wordCount(_ text: String) -> Int {
@@ -244,6 +252,19 @@ enum Sentences {
         var unspaced = 0
         var p = 0
         let n = bytes.count
+        // ASCII first, without branches on the byte: the same steps as the ASCII case below, up to the first
+        // byte that is not ASCII (the loop below carries on from there with the same state).
+        asciiClasses.withUnsafeBufferPointer { classes in
+            while p < n {
+                let c = classes[Int(bytes[p])]
+                if c == 3 { break }
+                let space = c == 0
+                if space && inWord && hasAlnum { words += 1 }
+                inWord = !space
+                hasAlnum = !space && (hasAlnum || c == 2)
+                p += 1
+            }
+        }
         while p < n {
             var v = UInt32(bytes[p])
             if v < 0x80 {
