@@ -1,6 +1,6 @@
 /// Byte strings (UTF-8 words and names) to small integers, looked up by a span of bytes.
 ///
-/// The recogniser reads its words as spans of the text's bytes (``EntityText``), so its tables are keyed by
+/// The recogniser reads its words as spans of the text's bytes (``TokenList``), so its tables are keyed by
 /// bytes too: a lookup hashes the span in place and compares bytes, and no String is made. Keys are only
 /// ever added. Equal bytes is what the `WordSet`s this replaces matched on, so the answers are the same.
 struct ByteTable {
@@ -27,17 +27,48 @@ struct ByteTable {
     /// The value stored for `key`, or nil.
     @inline(__always)
     func value(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let (s, found) = probe(key, Self.hash(key))
+        return found ? slots[s].value : nil
+    }
+
+    /// `key`'s number: keys are numbered 0, 1, 2… in the order they are first given. `new` says this is
+    /// the first time.
+    mutating func number(_ key: UnsafeBufferPointer<UInt8>) -> (number: Int32, new: Bool) {
         let hash = Self.hash(key)
-        return slots.withUnsafeBufferPointer { slots in
+        let (s, found) = probe(key, hash)
+        if found { return (slots[s].value, false) }
+        let number = Int32(count)
+        insert(key, number, hash: hash, at: s)
+        return (number, true)
+    }
+
+    mutating func number(_ key: [UInt8]) -> (number: Int32, new: Bool) {
+        key.withUnsafeBufferPointer { number($0) }
+    }
+
+    /// Sets `key`'s value (a key set twice keeps the value given last).
+    mutating func set(_ key: String, _ value: Int32) {
+        var key = key
+        key.withUTF8 { key in
+            let hash = Self.hash(key)
+            let (s, found) = probe(key, hash)
+            if found { slots[s].value = value } else { insert(key, value, hash: hash, at: s) }
+        }
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ key: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> (slot: Int, found: Bool) {
+        slots.withUnsafeBufferPointer { slots in
             arena.withUnsafeBufferPointer { arena in
                 var s = Int(truncatingIfNeeded: hash) & mask
                 while true {
                     let slot = slots[s]
-                    if slot.length < 0 { return nil }
+                    if slot.length < 0 { return (s, false) }
                     if slot.hash == UInt32(truncatingIfNeeded: hash), Int(slot.length) == key.count,
-                        Self.equal(arena.baseAddress! + Int(slot.start), key)
+                        Self.equal(arena, Int(slot.start), key)
                     {
-                        return slot.value
+                        return (s, true)
                     }
                     s = (s + 1) & mask
                 }
@@ -45,45 +76,13 @@ struct ByteTable {
         }
     }
 
-    /// The value for `key`, adding `key` with the value `make()` when it is new.
-    mutating func value(_ key: UnsafeBufferPointer<UInt8>, orAdd make: () -> Int32) -> Int32 {
-        if let found = value(key) { return found }
-        let new = make()
-        add(key, new)
-        return new
-    }
-
-    /// Sets `key`'s value (a key added twice keeps the value given last).
-    mutating func set(_ key: UnsafeBufferPointer<UInt8>, _ value: Int32) {
-        let hash = Self.hash(key)
-        var s = Int(truncatingIfNeeded: hash) & mask
-        while slots[s].length >= 0 {
-            if slots[s].hash == UInt32(truncatingIfNeeded: hash), Int(slots[s].length) == key.count,
-                arena.withUnsafeBufferPointer({ Self.equal($0.baseAddress! + Int(slots[s].start), key) })
-            {
-                slots[s].value = value
-                return
-            }
-            s = (s + 1) & mask
-        }
-        add(key, value)
-    }
-
-    mutating func set(_ key: String, _ value: Int32) {
-        var key = key
-        key.withUTF8 { set($0, value) }
-    }
-
-    private mutating func add(_ key: UnsafeBufferPointer<UInt8>, _ value: Int32) {
-        // At most half full, so a probe soon meets an empty slot.
-        if (count + 1) * 2 > slots.count { grow() }
-        let hash = Self.hash(key)
+    private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, _ value: Int32, hash: UInt64, at s: Int) {
         let start = Int32(arena.count)
         arena.append(contentsOf: key)
-        var s = Int(truncatingIfNeeded: hash) & mask
-        while slots[s].length >= 0 { s = (s + 1) & mask }
         slots[s] = Slot(hash: UInt32(truncatingIfNeeded: hash), start: start, length: Int32(key.count), value: value)
         count += 1
+        // At most half full, so a probe soon meets an empty slot.
+        if count * 2 > slots.count { grow() }
     }
 
     private mutating func grow() {
@@ -92,7 +91,7 @@ struct ByteTable {
         mask = slots.count - 1
         arena.withUnsafeBufferPointer { arena in
             for slot in old where slot.length >= 0 {
-                let key = UnsafeBufferPointer(start: arena.baseAddress! + Int(slot.start), count: Int(slot.length))
+                let key = UnsafeBufferPointer(rebasing: arena[Int(slot.start)..<Int(slot.start + slot.length)])
                 var s = Int(truncatingIfNeeded: Self.hash(key)) & mask
                 while slots[s].length >= 0 { s = (s + 1) & mask }
                 slots[s] = slot
@@ -101,8 +100,8 @@ struct ByteTable {
     }
 
     @inline(__always)
-    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        for i in 0..<b.count where a[i] != b[i] { return false }
+    private static func equal(_ arena: UnsafeBufferPointer<UInt8>, _ start: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<key.count where arena[start + i] != key[i] { return false }
         return true
     }
 

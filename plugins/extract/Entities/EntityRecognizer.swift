@@ -30,18 +30,16 @@ public struct EntityRecognizer: Sendable {
     /// Votes below this for every kind leave the entity out.
     static let minimumVotes = 2
 
+    /// A name found in the text: its votes, where it is, and its words as numbers (see ``Mentions``).
     struct Mention {
-        let words: [String]
         var votes = Votes()
+        /// The token index of its first word.
         var position: Int
-        /// The words joined by spaces, made once (the gazetteer and the agreement both read it).
-        let name: String
-
-        init(words: [String], name: String? = nil, position: Int) {
-            self.words = words
-            self.position = position
-            self.name = name ?? words.joined(separator: " ")
-        }
+        /// Its words are `words[wordStart ..< wordStart + wordCount]` of ``Mentions``.
+        var wordStart: Int32
+        var wordCount: Int32
+        /// Its name (the words joined by spaces) as a number: equal bytes, equal numbers.
+        var name: Int32
     }
 
     /// The entities of `text`, most mentioned first, at most `limit`.
@@ -49,12 +47,39 @@ public struct EntityRecognizer: Sendable {
     /// - Parameter english: whether the English cues (prepositions, verbs of speech) apply.
     public func entities(in text: String, english: Bool = true, limit: Int = 50) -> [Entity] {
         let tokens = TokenList(text)
-        let mentions = tokens.withView { view in
+        return tokens.withView { view in
             var finder = MentionFinder(view: view, gazetteer: gazetteer, english: english)
             finder.findMentions()
-            return finder.mentions
+            return Agreement.resolve(finder.found, view: view, limit: limit, minimumVotes: Self.minimumVotes)
         }
-        return Agreement.resolve(mentions, limit: limit, minimumVotes: Self.minimumVotes)
+    }
+}
+
+/// The mentions of one text, their words numbered by their bytes: Agreement compares names and words as
+/// numbers, and makes Strings only for the entities it returns.
+struct Mentions {
+    var list: [EntityRecognizer.Mention] = []
+    /// Each mention's words as word numbers, one mention after another.
+    var words: [Int32] = []
+    /// For each word number, a token with that text.
+    var wordTokens: [Int32] = []
+    /// How many names are numbered.
+    var names = 0
+    /// No word has a character beyond ASCII. Then equal Strings are equal bytes and so equal numbers;
+    /// otherwise Strings that differ in bytes can still be equal (canonically equivalent: "é" as one scalar
+    /// or two), and ``Agreement`` compares Strings as it always did.
+    var ascii = true
+
+    func words(of mention: EntityRecognizer.Mention) -> ArraySlice<Int32> {
+        words[Int(mention.wordStart)..<Int(mention.wordStart + mention.wordCount)]
+    }
+
+    /// A numbered word's text.
+    func string(word: Int32, _ view: TokenView) -> String { view.string(view[Int(wordTokens[Int(word)])]) }
+
+    /// The mention's words joined by spaces.
+    func name(of mention: EntityRecognizer.Mention, _ view: TokenView) -> String {
+        words(of: mention).map { string(word: $0, view) }.joined(separator: " ")
     }
 }
 
@@ -69,9 +94,11 @@ struct MentionFinder {
     let gazetteer: Gazetteer
     let english: Bool
     let seen: SeenForms
-    private(set) var mentions: [Mention] = []
-    /// Where a run's words are joined by spaces to look the name up in the gazetteer.
+    private(set) var found = Mentions()
+    /// Where a run's words are joined by spaces, to look the name up and number it.
     private var scratch: [UInt8] = []
+    private var wordNumbers = ByteTable(capacity: 64)
+    private var nameNumbers = ByteTable(capacity: 64)
 
     init(view: TokenView, gazetteer: Gazetteer, english: Bool) {
         self.view = view
@@ -176,10 +203,10 @@ struct MentionFinder {
             // "General Court", "Premier League": a title word that starts an institution's name.
             let institution = name.contains(where: { lowerCues($0).isHead })
             if !name.isEmpty, name.count <= 4, !institution {
-                var mention = makeMention(name)
+                var (mention, _) = makeMention(name)
                 mention.votes[.person] += 4
                 addContext(&mention, words: name)
-                mentions.append(mention)
+                found.list.append(mention)
                 return
             }
             if !institution {
@@ -196,8 +223,8 @@ struct MentionFinder {
         {
             return
         }
-        var mention = makeMention(run)
-        vote(&mention, run: run)
+        var (mention, known) = makeMention(run)
+        vote(&mention, known: known, run: run)
         let start = Int(run.first!)
         if start > 0, case let previous = view[start - 1], previous.isWord, !previous.capitalised {
             let p = view.lowerCues(previous)
@@ -210,12 +237,12 @@ struct MentionFinder {
             }
         }
         addContext(&mention, words: run)
-        mentions.append(mention)
+        found.list.append(mention)
     }
 
     /// Votes from the name itself: the gazetteer, acronyms, organisation and place words, given names.
-    private func vote(_ mention: inout Mention, run: ArraySlice<Int32>) {
-        if let kind = gazetteer.kind(of: mention.name) {
+    private func vote(_ mention: inout Mention, known: Entity.Kind?, run: ArraySlice<Int32>) {
+        if let kind = known {
             mention.votes[kind] += 6
             return
         }
@@ -259,18 +286,36 @@ struct MentionFinder {
         }
     }
 
-    private func makeMention(_ words: ArraySlice<Int32>) -> Mention {
-        Mention(words: words.map { view.string(token($0)) }, position: Int(words.first!))
+    /// The mention of `words`, its words and name numbered, and the gazetteer's kind for the name.
+    private mutating func makeMention(_ words: ArraySlice<Int32>) -> (Mention, known: Entity.Kind?) {
+        let start = Int32(found.words.count)
+        for i in words {
+            let t = token(i)
+            let (number, new) = wordNumbers.number(view.text(t))
+            if new { found.wordTokens.append(i) }
+            found.words.append(number)
+            if !t.ascii { found.ascii = false }
+        }
+        join(words)
+        let name = nameNumbers.number(scratch).number
+        found.names = nameNumbers.count
+        let mention = Mention(position: Int(words.first!), wordStart: start, wordCount: Int32(words.count), name: name)
+        return (mention, scratch.withUnsafeBufferPointer { gazetteer.kind(bytes: $0) })
     }
 
     /// The gazetteer's kind for the run's words joined by spaces.
     private mutating func kind(ofJoined run: ArraySlice<Int32>) -> Entity.Kind? {
+        join(run)
+        return scratch.withUnsafeBufferPointer { gazetteer.kind(bytes: $0) }
+    }
+
+    /// The words' texts joined by spaces, into `scratch`.
+    private mutating func join(_ words: ArraySlice<Int32>) {
         scratch.removeAll(keepingCapacity: true)
-        for i in run {
-            if i != run.first! { scratch.append(0x20) }
+        for i in words {
+            if i != words.first! { scratch.append(0x20) }
             scratch.append(contentsOf: view.text(token(i)))
         }
-        return scratch.withUnsafeBufferPointer { gazetteer.kind(bytes: $0) }
     }
 
     @inline(__always) private func token(_ i: Int32) -> TextToken { view[Int(i)] }
@@ -311,8 +356,7 @@ struct SeenForms {
     }
 
     private mutating func add(_ form: UnsafeBufferPointer<UInt8>, shape: UInt32) {
-        guard table.value(form) == nil else { return }
-        table.set(form, Int32(insideCapitalised.count))
+        guard table.number(form).new else { return }
         insideCapitalised.append(false)
         inLowercase.append(false)
         let bit = Self.bit(shape)
