@@ -104,33 +104,55 @@ struct TokenList {
             @inline(__always) func isApostrophe(_ p: Int) -> Bool {
                 bytes[p] == 0x27 || (p + 2 < n && bytes[p] == 0xE2 && bytes[p + 1] == 0x80 && bytes[p + 2] == 0x99)
             }
+            /// 1 for an ASCII capital, else 0; the same for a small letter.
+            @inline(__always) func capital(_ b: UInt8) -> Int { b &- 0x41 < 26 ? 1 : 0 }
+            @inline(__always) func small(_ b: UInt8) -> Int { b &- 0x61 < 26 ? 1 : 0 }
             var i = 0
             var atSentenceStart = true
             while i < n {
-                let (s, width) = decode(i)
-                if s == " " || s == "\t" || s == "\u{A0}" || s == "\r" {
-                    i += width
-                    continue
-                }
-                if s == "\n" {
-                    atSentenceStart = true
-                    i += width
-                    continue
+                // Spaces and ASCII, most of the text, need no decoding.
+                let b0 = bytes[i]
+                let s: Unicode.Scalar
+                let width: Int
+                if b0 < 0x80 {
+                    if b0 == 0x20 || b0 == 0x09 || b0 == 0x0D {
+                        i += 1
+                        continue
+                    }
+                    if b0 == 0x0A {
+                        atSentenceStart = true
+                        i += 1
+                        continue
+                    }
+                    (s, width) = (Unicode.Scalar(b0), 1)
+                } else {
+                    (s, width) = decode(i)
+                    if s == "\u{A0}" {
+                        i += width
+                        continue
+                    }
                 }
                 if Tokens.isWordScalar(s) {
-                    // Byte offsets; `count` is the word's length in scalars so far.
+                    // Byte offsets; `count` is the word's length in scalars so far. While the word is all
+                    // ASCII its capitals and small letters are counted on the way (`capitals`, `smalls`).
                     var j = i + width
                     var count = 1
+                    var capitals = capital(b0)
+                    var smalls = small(b0)
+                    var onlyASCII = b0 < 0x80
                     while j < n {
                         // ASCII letters and digits, most of every word, need no decoding.
                         let b = bytes[j]
-                        if b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 {
+                        let up = capital(b), low = small(b)
+                        if b &- 0x30 < 10 || up | low != 0 {
+                            capitals &+= up
+                            smalls &+= low
                             j += 1
                             count += 1
                             continue
                         }
                         let (c, cw) = decode(j)
-                        if Tokens.isWordScalar(c) { j += cw; count += 1; continue }
+                        if Tokens.isWordScalar(c) { onlyASCII = false; j += cw; count += 1; continue }
                         // Inner hyphen or apostrophe, or the dots of U.S.-style abbreviations.
                         if c == "-" || c == "'" || c == "’" || c == ".", j + cw < n, case let (d, dw) = decode(j + cw),
                             Tokens.isWordScalar(d)
@@ -142,6 +164,9 @@ struct TokenList {
                                 let dotted = previous > 0 && bytes[before(previous)] == 0x2E
                                 if !initial && !dotted { break }
                             }
+                            if cw > 1 || dw > 1 { onlyASCII = false }
+                            capitals &+= capital(bytes[j + cw])
+                            smalls &+= small(bytes[j + cw])
                             j += cw + dw
                             count += 2
                             continue
@@ -158,6 +183,7 @@ struct TokenList {
                         wordEnd = before(end - 1)
                         wordCount = count - 2
                         flags.insert(.possessive)
+                        smalls -= 1  // the s
                     } else if count > 2, case let last = before(end), isApostrophe(last), bytes[last - 1] == 0x73 {
                         wordEnd = last
                         wordCount = count - 1
@@ -168,25 +194,31 @@ struct TokenList {
                     if wordCount > 3, bytes[i + 2] == 0x2D, bytes[i] == 0x61 || bytes[i] == 0x65, bytes[i + 1] == 0x6C {
                         firstIndex = i + 3
                     }
-                    var letters = 0
-                    var allUpper = true
-                    var hasUpper = false
+                    var letters = capitals + smalls
+                    var allUpper = smalls == 0
+                    var hasUpper = capitals > 0
                     var ascii = true
-                    var k = i
-                    while k < wordEnd {
-                        let b = bytes[k]
-                        if b < 0x80 {
-                            if b >= 0x41 && b <= 0x5A { letters += 1; hasUpper = true } else if b >= 0x61 && b <= 0x7A { letters += 1; allUpper = false }
-                            k += 1
-                            continue
+                    if !onlyASCII {
+                        // Other characters: each scalar's own properties, over the word as finally cut.
+                        letters = 0
+                        allUpper = true
+                        hasUpper = false
+                        var k = i
+                        while k < wordEnd {
+                            let b = bytes[k]
+                            if b < 0x80 {
+                                if b >= 0x41 && b <= 0x5A { letters += 1; hasUpper = true } else if b >= 0x61 && b <= 0x7A { letters += 1; allUpper = false }
+                                k += 1
+                                continue
+                            }
+                            ascii = false
+                            let (c, cw) = decode(k)
+                            if c.properties.isAlphabetic {
+                                letters += 1
+                                if !c.properties.isUppercase { allUpper = false }
+                            }
+                            k += cw
                         }
-                        ascii = false
-                        let (c, cw) = decode(k)
-                        if c.properties.isAlphabetic {
-                            letters += 1
-                            if !c.properties.isUppercase { allUpper = false }
-                        }
-                        k += cw
                     }
                     var lowerStart = i
                     var lowerEnd = wordEnd
