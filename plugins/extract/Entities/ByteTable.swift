@@ -42,8 +42,9 @@ struct ByteTable {
         return (number, true)
     }
 
-    mutating func number(_ key: [UInt8]) -> (number: Int32, new: Bool) {
-        key.withUnsafeBufferPointer { number($0) }
+    /// The number of the first `count` bytes of `key`.
+    mutating func number(_ key: [UInt8], count: Int) -> (number: Int32, new: Bool) {
+        key.withUnsafeBufferPointer { number(UnsafeBufferPointer(rebasing: $0[..<count])) }
     }
 
     /// Sets `key`'s value (a key set twice keeps the value given last).

@@ -128,7 +128,7 @@ enum Cues {
     ]
 
     /// Every list's words with the lists they are on.
-    static let table: ByteTable = {
+    static let table: CueTable = {
         let lists: [(Cue, [String])] = [
             (.personTitle, personTitles), (.titleModifier, titleModifiers), (.organisationHead, organisationHeads),
             (.organisationLead, organisationLeads), (.placeHead, placeHeads), (.placeLead, placeLeads),
@@ -139,15 +139,46 @@ enum Cues {
         var cues: [String: Cue] = [:]
         for (cue, words) in lists {
             for word in words {
-                // ``EntityText/textCues(_:)`` relies on it: a word with a capital or a non-ASCII byte is on no list.
+                // ``MentionFinder/textCues(_:)`` relies on it: a word with a capital or a non-ASCII byte is on no list.
                 precondition(word.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }, "cue words are lowercase ASCII")
                 cues[word, default: []].insert(cue)
             }
         }
-        var table = ByteTable(capacity: cues.count)
-        for (word, cue) in cues { table.set(word, Int32(bitPattern: cue.rawValue)) }
-        return table
+        return CueTable(cues)
     }()
+}
+
+/// Words to the ``Cue``s they carry, with a bit filter in front: most words asked about (the names
+/// themselves) are on no list, and are turned away on their length and end bytes without being hashed.
+struct CueTable {
+    private var table: ByteTable
+    /// One bit per (length, first byte, last byte) of a word on a list.
+    private var filter = [UInt64](repeating: 0, count: 64)
+
+    init(_ cues: [String: Cue]) {
+        table = ByteTable(capacity: cues.count)
+        for (word, cue) in cues {
+            table.set(word, Int32(bitPattern: cue.rawValue))
+            let utf8 = Array(word.utf8)
+            let bit = Self.bit(count: utf8.count, first: utf8.first ?? 0, last: utf8.last ?? 0)
+            filter[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+    }
+
+    @inline(__always)
+    private static func bit(count: Int, first: UInt8, last: UInt8) -> Int {
+        let shape = UInt32(truncatingIfNeeded: count) &* 0x9E37_79B1 ^ UInt32(first) << 8 ^ UInt32(last) << 16
+        return Int((shape &* 0x85EB_CA6B) >> 20)
+    }
+
+    /// The lists `word` is on.
+    @inline(__always)
+    func cues(_ word: UnsafeBufferPointer<UInt8>) -> Cue {
+        guard let last = word.last else { return [] }
+        let bit = Self.bit(count: word.count, first: word[0], last: last)
+        guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return [] }
+        return Cue(rawValue: UInt32(bitPattern: table.value(word) ?? 0))
+    }
 }
 
 /// The lists of ``Cues`` a word is on, as bits.

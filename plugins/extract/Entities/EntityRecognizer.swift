@@ -94,81 +94,98 @@ struct MentionFinder {
     let gazetteer: Gazetteer
     let english: Bool
     let seen: SeenForms
+    /// ``Cues/table``, held here: read for most words of every run.
+    let cues = Cues.table
     private(set) var found = Mentions()
     /// Where a run's words are joined by spaces, to look the name up and number it.
-    private var scratch: [UInt8] = []
-    private var wordNumbers = ByteTable(capacity: 64)
-    private var nameNumbers = ByteTable(capacity: 64)
+    private var scratch = [UInt8](repeating: 0, count: 256)
+    private var wordNumbers = ByteTable(capacity: 128)
+    private var nameNumbers = ByteTable(capacity: 128)
 
     init(view: TokenView, gazetteer: Gazetteer, english: Bool) {
         self.view = view
         self.gazetteer = gazetteer
         self.english = english
         seen = SeenForms(view)
+        found.list.reserveCapacity(64)
+        found.words.reserveCapacity(128)
     }
 
+    /// A run's token indexes: a slice of a buffer that is refilled for each run, read without reference
+    /// counting.
+    typealias Run = Slice<UnsafeBufferPointer<Int32>>
+
     mutating func findMentions() {
-        var run: [Int32] = []
-        var i = 0
-        while i < view.count {
-            guard view[i].isWord, view[i].capitalised else {
-                i += 1
-                continue
+        // A run never holds more tokens than the text.
+        var storage = [Int32](repeating: 0, count: view.count)
+        storage.withUnsafeMutableBufferPointer { buffer in
+            var i = 0
+            while i < view.count {
+                guard view[i].isWord, view[i].capitalised else {
+                    i += 1
+                    continue
+                }
+                let count = extendRun(into: buffer, from: i)
+                let run = UnsafeBufferPointer(rebasing: buffer[0..<count])
+                handle(run[...])
+                i = Int(run[count - 1]) + 1
             }
-            extendRun(&run, from: i)
-            handle(run[...])
-            i = Int(run.last!) + 1
         }
     }
 
     /// The token indexes of the words of the run starting at `start`, into `run`.
-    private func extendRun(_ run: inout [Int32], from start: Int) {
-        run.removeAll(keepingCapacity: true)
-        run.append(Int32(start))
+    private func extendRun(into run: UnsafeMutableBufferPointer<Int32>, from start: Int) -> Int {
+        run[0] = Int32(start)
+        var count = 1
         let n = view.count
         var j = start + 1
-        while j < n, !view[Int(run.last!)].possessive {
+        while j < n, !view[Int(run[count - 1])].possessive {
             let t = view[j]
             if t.isWord, t.capitalised, !t.sentenceStart {
-                run.append(Int32(j))
+                run[count] = Int32(j)
+                count += 1
                 j += 1
                 continue
             }
             // An initial: "John F. Kennedy".
-            if view.isMark(t, 0x2E), view.isOneCharacter(view[Int(run.last!)]), j + 1 < n, view[j + 1].isWord,
+            if view.isMark(t, 0x2E), view.isOneCharacter(view[Int(run[count - 1])]), j + 1 < n, view[j + 1].isWord,
                 view[j + 1].capitalised
             {
                 j += 1
                 continue
             }
             // One or two joiners before a capitalised word ("Bank of England", "Anko van der Werff").
-            if t.isWord, !t.capitalised, case let cues = view.textCues(t), cues.contains(.connector) {
+            if t.isWord, !t.capitalised, case let joiner = textCues(Int32(j)), joiner.contains(.connector) {
                 var k = j + 1
-                if k < n, view[k].isWord, !view[k].capitalised, case let next = view.textCues(view[k]),
-                    next.contains(.connector), !next.contains(.for), !cues.contains(.for)
+                if k < n, view[k].isWord, !view[k].capitalised, case let next = textCues(Int32(k)),
+                    next.contains(.connector), !next.contains(.for), !joiner.contains(.for)
                 {
                     k += 1
                 }
                 guard k < n, view[k].isWord, view[k].capitalised, !view[k].sentenceStart else { break }
-                let previous = view.lowerCues(view[Int(run.last!)])
-                if cues.contains(.for) && !previous.contains(.organisationHead) && !previous.contains(.organisationLead) {
+                let previous = lowerCues(run[count - 1])
+                if joiner.contains(.for) && !previous.contains(.organisationHead) && !previous.contains(.organisationLead) {
                     break
                 }
-                for m in j...k { run.append(Int32(m)) }
+                for m in j...k {
+                    run[count] = Int32(m)
+                    count += 1
+                }
                 j = k + 1
                 continue
             }
             break
         }
+        return count
     }
 
-    private mutating func handle(_ fullRun: ArraySlice<Int32>) {
+    private mutating func handle(_ fullRun: Run) {
         var run = fullRun
         // A known name as a whole ("The Hague") is kept before any stripping.
         // Stripping stops at a known name ("The Hague", "European Commission") and keeps an adjective that
         // belongs to an organisation's or a place's name ("British Museum").
-        while let first = run.first, case let cues = lowerCues(first), cues.contains(.nonName), kind(ofJoined: run) == nil {
-            if cues.contains(.demonym), run.count > 1,
+        while let first = run.first, case let firstCues = lowerCues(first), firstCues.contains(.nonName), kind(ofJoined: run) == nil {
+            if firstCues.contains(.demonym), run.count > 1,
                 let last = run.last, lowerCues(last).isHead || run.contains(where: { textCues($0).contains(.of) })
             {
                 break
@@ -227,7 +244,7 @@ struct MentionFinder {
         vote(&mention, known: known, run: run)
         let start = Int(run.first!)
         if start > 0, case let previous = view[start - 1], previous.isWord, !previous.capitalised {
-            let p = view.lowerCues(previous)
+            let p = lowerCues(Int32(start - 1))
             if p.contains(.personTitle), run.count <= 4, !run.contains(where: { lowerCues($0).isHead }) {
                 mention.votes[.person] += 4
             } else if english, p.contains(.placePreposition) {
@@ -241,7 +258,7 @@ struct MentionFinder {
     }
 
     /// Votes from the name itself: the gazetteer, acronyms, organisation and place words, given names.
-    private func vote(_ mention: inout Mention, known: Entity.Kind?, run: ArraySlice<Int32>) {
+    private func vote(_ mention: inout Mention, known: Entity.Kind?, run: Run) {
         if let kind = known {
             mention.votes[kind] += 6
             return
@@ -270,24 +287,24 @@ struct MentionFinder {
     }
 
     /// "said" after a name, or ", who".
-    private func addContext(_ mention: inout Mention, words: ArraySlice<Int32>) {
+    private func addContext(_ mention: inout Mention, words: Run) {
         let last = Int(words.last!)
         guard english, last + 1 < view.count else { return }
         let next = view[last + 1]
         let organisational = words.contains(where: { lowerCues($0).isHead })
-        if next.isWord, view.lowerCues(next).contains(.speechVerb) {
+        if next.isWord, lowerCues(Int32(last + 1)).contains(.speechVerb) {
             if organisational { mention.votes[.organisation] += 1 } else if words.count <= 3 {
                 mention.votes[.person] += 2
             }
         } else if view.isMark(next, 0x2C), last + 2 < view.count, case let who = view[last + 2], who.isWord,
-            view.lowerCues(who).contains(.who), !organisational
+            lowerCues(Int32(last + 2)).contains(.who), !organisational
         {
             mention.votes[.person] += 2
         }
     }
 
     /// The mention of `words`, its words and name numbered, and the gazetteer's kind for the name.
-    private mutating func makeMention(_ words: ArraySlice<Int32>) -> (Mention, known: Entity.Kind?) {
+    private mutating func makeMention(_ words: Run) -> (Mention, known: Entity.Kind?) {
         let start = Int32(found.words.count)
         for i in words {
             let t = token(i)
@@ -296,31 +313,49 @@ struct MentionFinder {
             found.words.append(number)
             if !t.ascii { found.ascii = false }
         }
-        join(words)
-        let name = nameNumbers.number(scratch).number
+        let length = join(words)
+        let name = nameNumbers.number(scratch, count: length).number
         found.names = nameNumbers.count
         let mention = Mention(position: Int(words.first!), wordStart: start, wordCount: Int32(words.count), name: name)
-        return (mention, scratch.withUnsafeBufferPointer { gazetteer.kind(bytes: $0) })
+        return (mention, scratch.withUnsafeBufferPointer { gazetteer.kind(bytes: UnsafeBufferPointer(rebasing: $0[..<length])) })
     }
 
     /// The gazetteer's kind for the run's words joined by spaces.
-    private mutating func kind(ofJoined run: ArraySlice<Int32>) -> Entity.Kind? {
-        join(run)
-        return scratch.withUnsafeBufferPointer { gazetteer.kind(bytes: $0) }
+    private mutating func kind(ofJoined run: Run) -> Entity.Kind? {
+        let length = join(run)
+        return scratch.withUnsafeBufferPointer { gazetteer.kind(bytes: UnsafeBufferPointer(rebasing: $0[..<length])) }
     }
 
-    /// The words' texts joined by spaces, into `scratch`.
-    private mutating func join(_ words: ArraySlice<Int32>) {
-        scratch.removeAll(keepingCapacity: true)
-        for i in words {
-            if i != words.first! { scratch.append(0x20) }
-            scratch.append(contentsOf: view.text(token(i)))
+    /// The words' texts joined by spaces, into the start of `scratch`; their length.
+    private mutating func join(_ words: Run) -> Int {
+        let view = self.view
+        var length = max(0, words.count - 1)
+        for i in words { length += view[Int(i)].length }
+        if scratch.count < length { scratch = [UInt8](repeating: 0, count: length * 2) }
+        return scratch.withUnsafeMutableBufferPointer { scratch in
+            var at = 0
+            for i in words {
+                if i != words.first! {
+                    scratch[at] = 0x20
+                    at += 1
+                }
+                let text = view.text(view[Int(i)])
+                UnsafeMutableRawPointer(scratch.baseAddress! + at).copyMemory(from: text.baseAddress!, byteCount: text.count)
+                at += text.count
+            }
+            return at
         }
     }
 
     @inline(__always) private func token(_ i: Int32) -> TextToken { view[Int(i)] }
-    @inline(__always) private func lowerCues(_ i: Int32) -> Cue { view.lowerCues(view[Int(i)]) }
-    @inline(__always) private func textCues(_ i: Int32) -> Cue { view.textCues(view[Int(i)]) }
+    /// The lists of ``Cues`` token `i`'s lowercase form is on.
+    @inline(__always) private func lowerCues(_ i: Int32) -> Cue { cues.cues(view.lower(view[Int(i)])) }
+
+    /// The lists token `i`'s text itself is on. The lists hold lowercase ASCII only, so a text with a capital
+    /// or another character is on none, and any other text is its own lowercase form.
+    @inline(__always) private func textCues(_ i: Int32) -> Cue {
+        view[Int(i)].flags.contains(.lowerIsText) ? lowerCues(i) : []
+    }
 }
 
 /// Whether a sentence's first word is also seen capitalised inside a sentence, or in lowercase: what tells
@@ -329,7 +364,7 @@ struct MentionFinder {
 /// Only the words that start a sentence are ever asked about, so only they are kept (a few dozen per
 /// article), and every other word is one lookup in their table.
 struct SeenForms {
-    private var table = ByteTable()
+    private var table = ByteTable(capacity: 64)
     private var insideCapitalised: [Bool] = []
     private var inLowercase: [Bool] = []
     /// One bit per key, picked by its ``TextToken/shape``: a token whose bit is clear is no key, and most

@@ -292,17 +292,6 @@ struct TokenView {
 
     func string(_ t: TextToken) -> String { String(decoding: text(t), as: UTF8.self) }
 
-    /// The lists of ``Cues`` the token's lowercase form is on.
-    @inline(__always) func lowerCues(_ t: TextToken) -> Cue {
-        Cue(rawValue: UInt32(bitPattern: Cues.table.value(lower(t)) ?? 0))
-    }
-
-    /// The lists the token's text itself is on. The lists hold lowercase ASCII only, so a text with a capital
-    /// or another character is on none, and any other text is its own lowercase form.
-    @inline(__always) func textCues(_ t: TextToken) -> Cue {
-        t.flags.contains(.lowerIsText) ? lowerCues(t) : []
-    }
-
     /// `text.count == 1`: one Character (for ASCII, one byte).
     func isOneCharacter(_ t: TextToken) -> Bool {
         t.ascii ? t.length == 1 : string(t).count == 1
