@@ -116,20 +116,20 @@ struct MentionFinder {
     typealias Run = Slice<UnsafeBufferPointer<Int32>>
 
     mutating func findMentions() {
-        // A run never holds more tokens than the text.
-        var storage = [Int32](repeating: 0, count: view.count)
-        storage.withUnsafeMutableBufferPointer { buffer in
-            var i = 0
-            while i < view.count {
-                guard view[i].isWord, view[i].capitalised else {
-                    i += 1
-                    continue
-                }
-                let count = extendRun(into: buffer, from: i)
-                let run = UnsafeBufferPointer(rebasing: buffer[0..<count])
-                handle(run[...])
-                i = Int(run[count - 1]) + 1
+        // A run never holds more tokens than the text. Allocated rather than borrowed from an array: calling
+        // `handle` (mutating) from inside a `withUnsafe…` closure copied the whole finder for every run.
+        let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, view.count))
+        defer { buffer.deallocate() }
+        var i = 0
+        while i < view.count {
+            guard view[i].isWord, view[i].capitalised else {
+                i += 1
+                continue
             }
+            let count = extendRun(into: buffer, from: i)
+            let run = UnsafeBufferPointer(rebasing: buffer[0..<count])
+            handle(run[...])
+            i = Int(run[count - 1]) + 1
         }
     }
 
