@@ -56,7 +56,9 @@ struct TokenList {
     init(_ text: String) {
         bytes = Array(text.utf8)
         lowered = bytes.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
-        tokenize()
+        var lowered = self.lowered
+        tokens = bytes.withUnsafeBufferPointer { Self.tokenize($0, lowered: &lowered) }
+        self.lowered = lowered
     }
 
     /// The tokens and bytes as buffers for the duration of `body`: the recogniser's loops read them without
@@ -74,13 +76,17 @@ struct TokenList {
     /// Splits the text into tokens. Words are letters and digits with inner hyphens and apostrophes
     /// (`Jean-Pierre`, `O'Neill`); dotted abbreviations such as `U.S.` stay one word. Scalars are decoded
     /// where they are read.
-    private mutating func tokenize() {
+    ///
+    /// The tokens are written straight into the array's storage, which has room for the most there can be
+    /// (one per byte): no capacity or uniqueness checks per token.
+    private static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, lowered: inout [UInt8]) -> [TextToken] {
         let n = bytes.count
-        var tokens: [TextToken] = []
-        tokens.reserveCapacity(n / 5)
-        var lowered = self.lowered
-        self.lowered = []
-        bytes.withUnsafeBufferPointer { bytes in
+        return [TextToken](unsafeUninitializedCapacity: n + 1) { tokens, tokenCount in
+            /// Appends a token (there is room for one per byte).
+            @inline(__always) func append(_ token: TextToken) {
+                (tokens.baseAddress! + tokenCount).initialize(to: token)
+                tokenCount += 1
+            }
             /// The scalar starting at byte `p` and its width (the bytes are valid UTF-8: they are a String's).
             @inline(__always) func decode(_ p: Int) -> (Unicode.Scalar, Int) {
                 let b0 = UInt32(bytes[p])
@@ -235,7 +241,7 @@ struct TokenList {
                     if Tokens.isUpper(decode(firstIndex).0) { flags.insert(.capitalised) }
                     if letters >= 2 && allUpper { flags.insert(.acronym) }
                     if atSentenceStart { flags.insert(.sentenceStart) }
-                    tokens.append(TextToken(start: Int32(i), end: Int32(wordEnd), lowerStart: Int32(lowerStart),
+                    append(TextToken(start: Int32(i), end: Int32(wordEnd), lowerStart: Int32(lowerStart),
                                             lowerEnd: Int32(lowerEnd),
                                             shape: Token.shape(count: wordEnd - i, first: bytes[i], last: bytes[wordEnd - 1]),
                                             flags: flags))
@@ -245,23 +251,23 @@ struct TokenList {
                 }
                 // Punctuation: one token per scalar. A sentence ends at . ! ? : unless the word before is an
                 // abbreviation or an initial.
-                tokens.append(TextToken(start: Int32(i), end: Int32(i + width), lowerStart: Int32(i), lowerEnd: Int32(i + width),
+                append(TextToken(start: Int32(i), end: Int32(i + width), lowerStart: Int32(i), lowerEnd: Int32(i + width),
                                         shape: 0, flags: width == 1 ? .ascii : []))
                 if s == "." || s == "!" || s == "?" || s == ":" || s == "•" {
-                    if s != "." || !lowered.withUnsafeBufferPointer({ Self.endsInAbbreviation(tokens, bytes, $0) }) {
+                    if s != "." || !lowered.withUnsafeBufferPointer({
+                        Self.endsInAbbreviation(UnsafeBufferPointer(rebasing: tokens[..<tokenCount]), bytes, $0)
+                    }) {
                         atSentenceStart = true
                     }
                 }
                 i += width
             }
         }
-        self.tokens = tokens
-        self.lowered = lowered
     }
 
     /// The token before a final `.` is an abbreviation (Mr, Dr, St…) or a single capital (an initial).
     private static func endsInAbbreviation(
-        _ tokens: [TextToken], _ bytes: UnsafeBufferPointer<UInt8>, _ lowered: UnsafeBufferPointer<UInt8>
+        _ tokens: UnsafeBufferPointer<TextToken>, _ bytes: UnsafeBufferPointer<UInt8>, _ lowered: UnsafeBufferPointer<UInt8>
     ) -> Bool {
         guard tokens.count >= 2 else { return false }
         let view = TokenView(bytes: bytes, lowered: lowered, tokens: UnsafeBufferPointer(start: nil, count: 0))
