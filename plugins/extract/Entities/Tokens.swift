@@ -147,15 +147,25 @@ struct TokenList {
                     var smalls = small(b0)
                     var onlyASCII = b0 < 0x80
                     while j < n {
-                        // ASCII letters and digits, most of every word, need no decoding.
-                        let b = bytes[j]
-                        let up = capital(b), low = small(b)
-                        if b &- 0x30 < 10 || up | low != 0 {
-                            capitals &+= up
-                            smalls &+= low
-                            j += 1
-                            count += 1
-                            continue
+                        // ASCII letters and digits, most of every word, need no decoding: eight bytes at a
+                        // time where eight are left, else one.
+                        if j + 8 <= n {
+                            let run = ASCIIWord.letters(UnsafeRawPointer(bytes.baseAddress! + j).loadUnaligned(as: UInt64.self))
+                            capitals &+= run.capitals
+                            smalls &+= run.smalls
+                            j += run.length
+                            count += run.length
+                            if run.length == 8 { continue }
+                        } else {
+                            let b = bytes[j]
+                            let up = capital(b), low = small(b)
+                            if b &- 0x30 < 10 || up | low != 0 {
+                                capitals &+= up
+                                smalls &+= low
+                                j += 1
+                                count += 1
+                                continue
+                            }
                         }
                         let (c, cw) = decode(j)
                         if Tokens.isWordScalar(c) { onlyASCII = false; j += cw; count += 1; continue }
@@ -372,5 +382,38 @@ enum Tokens {
     static func isUpper(_ s: Unicode.Scalar) -> Bool {
         if s.isASCII { return s.value >= 0x41 && s.value <= 0x5A }
         return s.properties.isUppercase
+    }
+}
+
+/// Eight bytes of a word at once, without a branch per byte (SWAR: each byte's test lands in its top bit).
+enum ASCIIWord {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let tops: UInt64 = 0x8080_8080_8080_8080
+
+    /// The top bit of each byte of `w` that is in `low...high` (`w`'s bytes below 0x80, `high` below 0x7F).
+    @inline(__always)
+    private static func inRange(_ w: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 {
+        // A byte plus 0x80 - low has its top bit set when it is at least low, and plus 0x7F - high when it
+        // is above high; neither sum carries into the next byte.
+        let atLeastLow = w &+ ones &* UInt64(0x80 - low)
+        let aboveHigh = w &+ ones &* UInt64(0x7F - high)
+        return atLeastLow & ~aboveHigh & tops
+    }
+
+    /// How many of the eight bytes of `w` (in memory order) are ASCII letters or digits before the first
+    /// that is not, and how many of those are capitals and small letters.
+    @inline(__always)
+    static func letters(_ loaded: UInt64) -> (length: Int, capitals: Int, smalls: Int) {
+        // The first byte in memory lowest, whatever the machine.
+        let w = UInt64(littleEndian: loaded)
+        let ascii = ~w & tops
+        let w7 = w & ~tops
+        let capitals = inRange(w7, 0x41, 0x5A) & ascii
+        let smalls = inRange(w7, 0x61, 0x7A) & ascii
+        let digits = inRange(w7, 0x30, 0x39) & ascii
+        let stops = ~(capitals | smalls | digits) & tops
+        let length = stops.trailingZeroBitCount &>> 3
+        let keep: UInt64 = length == 8 ? ~0 : (1 &<< UInt64(length &* 8)) &- 1
+        return (length, (capitals & keep).nonzeroBitCount, (smalls & keep).nonzeroBitCount)
     }
 }
