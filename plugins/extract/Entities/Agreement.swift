@@ -54,36 +54,75 @@ enum Agreement {
         func same(_ a: Int32, _ b: Int32) -> Bool {
             a == b || (!found.ascii && !(asciiWord[Int(a)] && asciiWord[Int(b)]) && strings[Int(a)] == strings[Int(b)])
         }
+        // Each group's length and end words in plain arrays: the loop below pairs every group with every
+        // other, and most pairs are rejected on these alone.
         let words = groups.map { found.words(of: mentions[$0.mention]) }
-        let lengths = words.map(\.count)
+        let lengths = words.map { $0.count }
+        let firstWords = words.map { $0.first! }
+        let lastWords = words.map { $0.last! }
 
         // Shorter names into longer ones, shortest first so chains settle.
         var target = Array(groups.indices)
         let byLength = groups.indices.sorted { lengths[$0] < lengths[$1] }
+        // With ASCII words, the groups sharing a first or a last word are found through lists by word
+        // number (`firstList`, `lastList`: the first group with that word, then each group's next) rather
+        // than by trying every pair. The best candidate does not depend on the order they are tried in.
+        let wordCount = found.ascii ? found.wordTokens.count : 0
+        var firstList = [Int32](repeating: -1, count: wordCount)
+        var lastList = [Int32](repeating: -1, count: wordCount)
+        var nextFirst = [Int32](repeating: -1, count: found.ascii ? groups.count : 0)
+        var nextLast = nextFirst
+        if found.ascii {
+            for h in groups.indices.reversed() {
+                nextFirst[h] = firstList[Int(firstWords[h])]
+                firstList[Int(firstWords[h])] = Int32(h)
+                nextLast[h] = lastList[Int(lastWords[h])]
+                lastList[Int(lastWords[h])] = Int32(h)
+            }
+        }
         for g in byLength {
+            guard lengths[g] < 3 else { continue }
             let short = words[g]
-            guard short.count < 3 else { continue }
             // A known place or organisation ("Jordan", "Washington") is not someone's surname.
             let strongOwn = groups[g].votes[.place] >= 6 || groups[g].votes[.organisation] >= 6
             var best: Int?
-            for h in groups.indices where h != g && lengths[h] > short.count {
+            /// Whether the longer name `h`, which shares the first or the last word, takes this one.
+            func consider(_ h: Int, sameFirst: Bool) {
+                guard h != g && lengths[h] > short.count else { return }
                 let long = words[h]
-                // Cheap rejections first: most pairs share neither the last nor the first word.
-                let sameFirst = same(long.first!, short.first!)
-                guard sameFirst || same(long.last!, short.last!) else { continue }
                 let isPerson = groups[h].votes[.person] > 0 || groups[g].votes[.person] > 0
                 let surname = isPerson && !strongOwn
-                    && zip(long.suffix(short.count), short).allSatisfy { same($0, $1) }
+                    && short.indices.allSatisfy { same(long[long.endIndex - short.count + ($0 - short.startIndex)], short[$0]) }
                 let head = short.count == 1 && sameFirst && !isPerson && groups[g].votes.isEmpty
                 // A given name alone for a person named in full earlier ("Abiy" after "Abiy Ahmed").
                 let givenName = short.count == 1 && sameFirst && groups[h].votes[.person] > 0
                     && groups[g].votes[.place] == 0 && groups[g].votes[.organisation] == 0
-                guard surname || head || givenName else { continue }
+                guard surname || head || givenName else { return }
                 // The most mentioned longer name, the earliest on a tie.
                 if best == nil || groups[h].count > groups[best!].count
                     || (groups[h].count == groups[best!].count && groups[h].first < groups[best!].first)
                 {
                     best = h
+                }
+            }
+            if found.ascii {
+                var h = Int(firstList[Int(firstWords[g])])
+                while h >= 0 {
+                    consider(h, sameFirst: true)
+                    h = Int(nextFirst[h])
+                }
+                h = Int(lastList[Int(lastWords[g])])
+                while h >= 0 {
+                    // Those with the same first word were tried above.
+                    if firstWords[h] != firstWords[g] { consider(h, sameFirst: false) }
+                    h = Int(nextLast[h])
+                }
+            } else {
+                for h in groups.indices {
+                    // Cheap rejections first: most pairs share neither the last nor the first word.
+                    let sameFirst = same(firstWords[h], firstWords[g])
+                    guard sameFirst || same(lastWords[h], lastWords[g]) else { continue }
+                    consider(h, sameFirst: sameFirst)
                 }
             }
             if let best {
@@ -107,6 +146,6 @@ enum Agreement {
             entities.append((Entity(kind: top.kind, name: name, count: group.count), group.first))
         }
         entities.sort { a, b in a.0.count != b.0.count ? a.0.count > b.0.count : a.1 < b.1 }
-        return entities.prefix(limit).map(\.0)
+        return entities.prefix(limit).map { $0.0 }
     }
 }

@@ -120,12 +120,16 @@ struct ByteTable {
             i += 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base[i]) &<< shift
-                shift += 8
-                i += 1
+            // The last one to seven bytes in at most two loads, which may overlap: any fixed function of
+            // the bytes will do, as keys are compared byte for byte after the hash.
+            let raw = UnsafeRawPointer(base)
+            let left = n - i
+            let tail: UInt64
+            if left >= 4 {
+                tail = UInt64(raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            } else {
+                tail = UInt64(base[i]) | UInt64(base[i + left / 2]) << 8 | UInt64(base[n - 1]) << 16
             }
             h = (h ^ tail) &* 0xC2B2_AE3D_27D4_EB4F
         }
