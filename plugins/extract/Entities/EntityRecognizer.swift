@@ -86,7 +86,7 @@ struct Mentions {
 /// Step 1 to 3 of ``EntityRecognizer`` on one text: its runs of capitalised words, made into mentions with
 /// their votes.
 ///
-/// A run is a list of token indexes in one array that is refilled for each run; the words are looked up by
+/// A run is a list of token indexes in one buffer that is refilled for each run; the words are looked up by
 /// their bytes (``TokenView``), in ``Cues/table`` for every cue list at once.
 struct MentionFinder {
     typealias Mention = EntityRecognizer.Mention
