@@ -248,7 +248,8 @@ struct TokenList {
                         lowered.append(contentsOf: word.lowercased().utf8)
                         lowerEnd = lowered.count
                     }
-                    if Tokens.isUpper(decode(firstIndex).0) { flags.insert(.capitalised) }
+                    let head = bytes[firstIndex]
+                    if head < 0x80 ? head &- 0x41 < 26 : Tokens.isUpper(decode(firstIndex).0) { flags.insert(.capitalised) }
                     if letters >= 2 && allUpper { flags.insert(.acronym) }
                     if atSentenceStart { flags.insert(.sentenceStart) }
                     append(TextToken(start: Int32(i), end: Int32(wordEnd), lowerStart: Int32(lowerStart),
