@@ -51,8 +51,9 @@ enum Agreement {
         // Word equality: equal numbers, or (beyond ASCII) equal Strings.
         let strings = found.ascii ? [] : found.wordTokens.map { view.string(view[Int($0)]) }
         let asciiWord = found.ascii ? [] : found.wordTokens.map { view[Int($0)].ascii }
+        let ascii = found.ascii
         func same(_ a: Int32, _ b: Int32) -> Bool {
-            a == b || (!found.ascii && !(asciiWord[Int(a)] && asciiWord[Int(b)]) && strings[Int(a)] == strings[Int(b)])
+            a == b || (!ascii && !(asciiWord[Int(a)] && asciiWord[Int(b)]) && strings[Int(a)] == strings[Int(b)])
         }
         // Each group's length and end words in plain arrays: the loop below pairs every group with every
         // other, and most pairs are rejected on these alone.
@@ -80,41 +81,44 @@ enum Agreement {
                 lastList[Int(lastWords[h])] = Int32(h)
             }
         }
+        // The groups' votes, counts and first positions as constants for the loop (a nested function that
+        // captured the `groups` variable put it in a heap box).
+        let votes = groups.map { $0.votes }
+        let counts = groups.map { $0.count }
+        let firsts = groups.map { $0.first }
         for g in byLength {
             guard lengths[g] < 3 else { continue }
             let short = words[g]
             // A known place or organisation ("Jordan", "Washington") is not someone's surname.
-            let strongOwn = groups[g].votes[.place] >= 6 || groups[g].votes[.organisation] >= 6
-            var best: Int?
+            let strongOwn = votes[g][.place] >= 6 || votes[g][.organisation] >= 6
             /// Whether the longer name `h`, which shares the first or the last word, takes this one.
-            func consider(_ h: Int, sameFirst: Bool) {
-                guard h != g && lengths[h] > short.count else { return }
+            func takes(_ h: Int, sameFirst: Bool) -> Bool {
+                guard h != g && lengths[h] > short.count else { return false }
                 let long = words[h]
-                let isPerson = groups[h].votes[.person] > 0 || groups[g].votes[.person] > 0
+                let isPerson = votes[h][.person] > 0 || votes[g][.person] > 0
                 let surname = isPerson && !strongOwn
                     && short.indices.allSatisfy { same(long[long.endIndex - short.count + ($0 - short.startIndex)], short[$0]) }
-                let head = short.count == 1 && sameFirst && !isPerson && groups[g].votes.isEmpty
+                let head = short.count == 1 && sameFirst && !isPerson && votes[g].isEmpty
                 // A given name alone for a person named in full earlier ("Abiy" after "Abiy Ahmed").
-                let givenName = short.count == 1 && sameFirst && groups[h].votes[.person] > 0
-                    && groups[g].votes[.place] == 0 && groups[g].votes[.organisation] == 0
-                guard surname || head || givenName else { return }
-                // The most mentioned longer name, the earliest on a tie.
-                if best == nil || groups[h].count > groups[best!].count
-                    || (groups[h].count == groups[best!].count && groups[h].first < groups[best!].first)
-                {
-                    best = h
-                }
+                let givenName = short.count == 1 && sameFirst && votes[h][.person] > 0
+                    && votes[g][.place] == 0 && votes[g][.organisation] == 0
+                return surname || head || givenName
             }
+            /// The most mentioned longer name, the earliest on a tie.
+            func better(_ h: Int, than best: Int) -> Bool {
+                best < 0 || counts[h] > counts[best] || (counts[h] == counts[best] && firsts[h] < firsts[best])
+            }
+            var best = -1
             if found.ascii {
                 var h = Int(firstList[Int(firstWords[g])])
                 while h >= 0 {
-                    consider(h, sameFirst: true)
+                    if takes(h, sameFirst: true) && better(h, than: best) { best = h }
                     h = Int(nextFirst[h])
                 }
                 h = Int(lastList[Int(lastWords[g])])
                 while h >= 0 {
                     // Those with the same first word were tried above.
-                    if firstWords[h] != firstWords[g] { consider(h, sameFirst: false) }
+                    if firstWords[h] != firstWords[g] && takes(h, sameFirst: false) && better(h, than: best) { best = h }
                     h = Int(nextLast[h])
                 }
             } else {
@@ -122,10 +126,10 @@ enum Agreement {
                     // Cheap rejections first: most pairs share neither the last nor the first word.
                     let sameFirst = same(firstWords[h], firstWords[g])
                     guard sameFirst || same(lastWords[h], lastWords[g]) else { continue }
-                    consider(h, sameFirst: sameFirst)
+                    if takes(h, sameFirst: sameFirst) && better(h, than: best) { best = h }
                 }
             }
-            if let best {
+            if best >= 0 {
                 target[g] = target[best]
             }
         }
