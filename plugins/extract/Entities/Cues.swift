@@ -1,10 +1,13 @@
 import Foundation
 import IngestCore
-/// The words around and inside a name that tell what it names. English; lowercased.
+/// The words around and inside a name that tell what it names. English; lowercased ASCII.
+///
+/// The lists are read once, into ``table``: one lookup of a word gives every list it is on (``Cue``), so
+/// the recogniser hashes a word once however many lists it asks about.
 enum Cues {
     /// Titles and roles that put a person's name after them ("President Vladimir Putin", "spokesperson
     /// Karine Jean-Pierre", "Mr Putin").
-    static let personTitles: WordSet = [
+    static let personTitles: [String] = [
         "president", "minister", "ambassador", "secretary", "spokesperson", "spokesman", "spokeswoman", "mr", "mrs",
         "ms", "miss", "dr", "sir", "dame", "lord", "lady", "senator", "sen", "rep", "representative", "congressman",
         "congresswoman", "governor", "gov", "mayor", "judge", "justice", "general", "gen", "colonel", "col",
@@ -25,7 +28,7 @@ enum Cues {
 
     /// Words that can stand before a title inside a capitalised run and belong to it ("Prime Minister",
     /// "Foreign Minister", "Press Secretary", "Vice President").
-    static let titleModifiers: WordSet = [
+    static let titleModifiers: [String] = [
         "prime", "vice", "foreign", "deputy", "press", "chief", "defence", "defense", "interior", "finance",
         "health", "education", "justice", "state", "general", "senior", "former", "acting", "interim", "first",
         "home", "trade", "energy", "economy", "culture", "transport", "agriculture", "labour", "labor",
@@ -34,7 +37,7 @@ enum Cues {
     ]
 
     /// Last words of organisations' names ("Apple Inc", "Investigative Committee").
-    static let organisationHeads: WordSet = [
+    static let organisationHeads: [String] = [
         "inc", "inc.", "ltd", "ltd.", "llc", "plc", "corp", "corp.", "corporation", "company", "co", "group",
         "holdings", "ministry", "committee", "department", "party", "bank", "university", "agency", "council",
         "commission", "court", "office", "service", "services", "union", "association", "institute",
@@ -49,14 +52,14 @@ enum Cues {
     ]
 
     /// First words of organisations named "X of Y" ("Ministry of Defence", "University of Oxford").
-    static let organisationLeads: WordSet = [
+    static let organisationLeads: [String] = [
         "ministry", "department", "university", "bank", "committee", "council", "commission", "court", "office",
         "institute", "academy", "college", "church", "house", "board", "bureau", "federation", "union",
         "association", "organisation", "organization", "party", "agency", "school", "museum", "league",
     ]
 
     /// Last words of places' names ("Crocus City Hall", "Red Square", "Moscow Region").
-    static let placeHeads: WordSet = [
+    static let placeHeads: [String] = [
         "city", "hall", "street", "st", "square", "avenue", "road", "boulevard", "bridge", "airport", "station",
         "province", "region", "oblast", "district", "county", "state", "island", "islands", "river", "lake",
         "sea", "ocean", "gulf", "bay", "mountain", "mountains", "mount", "valley", "desert", "peninsula", "strait",
@@ -67,25 +70,25 @@ enum Cues {
     ]
 
     /// First words of places' names ("River Tarn", "Lake Geneva", "Mount Etna").
-    static let placeLeads: WordSet = ["river", "lake", "mount", "cape", "gulf", "port", "fort", "isle", "bay", "sea"]
+    static let placeLeads: [String] = ["river", "lake", "mount", "cape", "gulf", "port", "fort", "isle", "bay", "sea"]
 
     /// Adjectives of nations and regions: stripped before a person's title ("Russian President …") but part of an
     /// institution's or a place's name ("British Museum", "European Commission").
-    static let demonyms: WordSet = [
+    static let demonyms: [String] = [
         "russian", "american", "ukrainian", "british", "french", "german", "chinese", "european", "western",
         "soviet", "israeli", "palestinian", "iranian", "indian", "national", "royal", "federal", "central",
     ]
 
     /// Before a place: "in Moscow", "near Krasnogorsk". Strong ones.
-    static let placePrepositions: WordSet = [
+    static let placePrepositions: [String] = [
         "in", "near", "outside", "across", "throughout", "towards", "toward", "into", "around", "inside",
         "within", "northern", "southern", "eastern", "western", "central",
     ]
     /// Weaker: "at Crocus City Hall", "from Washington" (also "at Google", "from Jane").
-    static let weakPlacePrepositions: WordSet = ["at", "from", "via", "to"]
+    static let weakPlacePrepositions: [String] = ["at", "from", "via", "to"]
 
     /// Verbs of speech after a name: its subject is most often a person (or an organisation speaking).
-    static let speechVerbs: WordSet = [
+    static let speechVerbs: [String] = [
         "said", "says", "told", "added", "stated", "wrote", "explained", "asked", "noted", "argued", "insisted",
         "warned", "claimed", "replied", "tweeted", "posted", "denied", "confirmed", "announced", "urged",
     ]
@@ -93,13 +96,13 @@ enum Cues {
     /// Joining words allowed inside a name when a capitalised word follows ("Bank of England",
     /// "Osama bin Laden", "Charles de Gaulle"). "for" only after an organisation's word ("Centre for …");
     /// "and" and "on" never ("Russia and Ukraine" is two names).
-    static let connectors: WordSet = [
+    static let connectors: [String] = [
         "of", "de", "del", "della", "der", "den", "van", "von", "bin", "ibn", "al", "el", "da", "do", "dos", "du",
         "la", "le", "y", "for",
     ]
 
     /// Capitalised words that start sentences and headlines but are not names; stripped from a run's start.
-    static let nonNames: WordSet = [
+    static let nonNames: [String] = [
         "the", "a", "an", "this", "that", "these", "those", "in", "on", "at", "by", "for", "with", "from", "to",
         "of", "and", "but", "or", "nor", "so", "yet", "if", "as", "after", "before", "when", "while", "where",
         "why", "how", "what", "who", "which", "according", "several", "many", "some", "most", "all", "both",
@@ -118,9 +121,86 @@ enum Cues {
     ]
 
     /// Month and day names, which never make an entity on their own.
-    static let calendarWords: WordSet = [
+    static let calendarWords: [String] = [
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
         "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     ]
+
+    /// Every list's words with the lists they are on.
+    static let table: CueTable = {
+        let lists: [(Cue, [String])] = [
+            (.personTitle, personTitles), (.titleModifier, titleModifiers), (.organisationHead, organisationHeads),
+            (.organisationLead, organisationLeads), (.placeHead, placeHeads), (.placeLead, placeLeads),
+            (.demonym, demonyms), (.placePreposition, placePrepositions),
+            (.weakPlacePreposition, weakPlacePrepositions), (.speechVerb, speechVerbs), (.connector, connectors),
+            (.nonName, nonNames), (.calendarWord, calendarWords), (.of, ["of"]), (.for, ["for"]), (.who, ["who"]),
+        ]
+        var cues: [String: Cue] = [:]
+        for (cue, words) in lists {
+            for word in words {
+                // ``MentionFinder/textCues(_:)`` relies on it: a word with a capital or a non-ASCII byte is on no list.
+                precondition(word.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }, "cue words are lowercase ASCII")
+                cues[word, default: []].insert(cue)
+            }
+        }
+        return CueTable(cues)
+    }()
+}
+
+/// Words to the ``Cue``s they carry, with a bit filter in front: most words asked about (the names
+/// themselves) are on no list, and are turned away on their length and end bytes without being hashed.
+struct CueTable {
+    private var table: ByteTable
+    /// One bit per (length, first byte, last byte) of a word on a list.
+    private var filter = [UInt64](repeating: 0, count: 64)
+
+    init(_ cues: [String: Cue]) {
+        table = ByteTable(capacity: cues.count)
+        for (word, cue) in cues {
+            table.set(word, Int32(bitPattern: cue.rawValue))
+            let utf8 = Array(word.utf8)
+            let bit = Self.bit(count: utf8.count, first: utf8.first ?? 0, last: utf8.last ?? 0)
+            filter[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+    }
+
+    @inline(__always)
+    private static func bit(count: Int, first: UInt8, last: UInt8) -> Int {
+        let shape = UInt32(truncatingIfNeeded: count) &* 0x9E37_79B1 ^ UInt32(first) << 8 ^ UInt32(last) << 16
+        return Int((shape &* 0x85EB_CA6B) >> 20)
+    }
+
+    /// The lists `word` is on.
+    @inline(__always)
+    func cues(_ word: UnsafeBufferPointer<UInt8>) -> Cue {
+        guard let last = word.last else { return [] }
+        let bit = Self.bit(count: word.count, first: word[0], last: last)
+        guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return [] }
+        return Cue(rawValue: UInt32(bitPattern: table.value(word) ?? 0))
+    }
+}
+
+/// The lists of ``Cues`` a word is on, as bits.
+struct Cue: OptionSet {
+    let rawValue: UInt32
+    static let personTitle = Cue(rawValue: 1 << 0)
+    static let titleModifier = Cue(rawValue: 1 << 1)
+    static let organisationHead = Cue(rawValue: 1 << 2)
+    static let organisationLead = Cue(rawValue: 1 << 3)
+    static let placeHead = Cue(rawValue: 1 << 4)
+    static let placeLead = Cue(rawValue: 1 << 5)
+    static let demonym = Cue(rawValue: 1 << 6)
+    static let placePreposition = Cue(rawValue: 1 << 7)
+    static let weakPlacePreposition = Cue(rawValue: 1 << 8)
+    static let speechVerb = Cue(rawValue: 1 << 9)
+    static let connector = Cue(rawValue: 1 << 10)
+    static let nonName = Cue(rawValue: 1 << 11)
+    static let calendarWord = Cue(rawValue: 1 << 12)
+    /// The words themselves, which the recogniser compares with: "of", "for", "who".
+    static let of = Cue(rawValue: 1 << 13)
+    static let `for` = Cue(rawValue: 1 << 14)
+    static let who = Cue(rawValue: 1 << 15)
+    /// On either list of last words: an organisation's or a place's.
+    var isHead: Bool { !isDisjoint(with: [.organisationHead, .placeHead]) }
 }

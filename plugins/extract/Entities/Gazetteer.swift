@@ -33,6 +33,11 @@ struct Gazetteer: Sendable {
 
     func kind(of name: String) -> Entity.Kind? { kinds[name].map { Self.allKinds[$0] } }
 
+    /// The kind of the name spelled by `name` (UTF-8).
+    func kind(bytes name: UnsafeBufferPointer<UInt8>) -> Entity.Kind? {
+        kinds.value(bytes: name).map { Self.allKinds[$0] }
+    }
+
     /// The built-in lists plus the entries of a file.
     ///
     /// - Throws: ``ExtractError/gazetteer(path:line:reason:)`` for an unreadable file or a bad line.
