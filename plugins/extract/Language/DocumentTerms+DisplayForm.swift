@@ -3,7 +3,8 @@ extension DocumentTerms {
     /// the bytes (one String at the end instead of one per occurrence and a dictionary of them). ASCII
     /// Strings compare and hash as their bytes do, so the winner is the same; nil when a word is not
     /// ASCII (Swift compares those by canonical equivalence, which only the String path does).
-    func asciiDisplayForm(of candidate: Candidate, occurrences limit: Int) -> (form: String, single: Bool, allInitial: Bool)? {
+    /// `occurrences`: the token index of each occurrence's first word.
+    func asciiDisplayForm(of candidate: Candidate, occurrences: [Int]) -> (form: String, single: Bool, allInitial: Bool)? {
         let list = tokens.tokens
         let length = Int(candidate.length)
         // Distinct forms as written (words joined by single spaces) and their weights, in first-seen order.
@@ -11,16 +12,14 @@ extension DocumentTerms {
         var weights: [Double] = []
         var scratch: [UInt8] = []
         scratch.reserveCapacity(64)
-        var entry = candidate.firstEntry
-        var seen = 0
         var allInitial = true
+        var allASCII = true
         tokens.bytes.withUnsafeBufferPointer { bytes in
-            while entry >= 0 && seen < limit {
-                let first = Int(occurrenceEntries[Int(entry)].value)
+            for first in occurrences {
                 scratch.removeAll(keepingCapacity: true)
                 for i in first..<(first + length) {
                     let token = list[i]
-                    guard token.isASCII else { seen = -1; return }
+                    guard token.isASCII else { allASCII = false; return }
                     if i > first { scratch.append(0x20) }
                     scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)]))
                 }
@@ -33,11 +32,9 @@ extension DocumentTerms {
                     forms.append(scratch)
                     weights.append(weight)
                 }
-                entry = occurrenceEntries[Int(entry)].next
-                seen += 1
             }
         }
-        guard seen >= 0, !forms.isEmpty else { return nil }
+        guard allASCII, !forms.isEmpty else { return nil }
         // The heaviest form; on a tie the one that sorts first (as `String <` orders ASCII: by bytes).
         var best = 0
         for index in forms.indices.dropFirst() {

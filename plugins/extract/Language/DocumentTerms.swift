@@ -8,15 +8,22 @@ struct DocumentTerms {
         /// Written with a capital not at a sentence start.
         var upperCount: Int32 = 0
         var acronymCount: Int32 = 0
-        /// Distinct sentences it occurs in, and the first and last entry of its list in ``sentenceEntries``.
+        /// Distinct sentences it occurs in, and the last of them (-1: none yet).
         var sentenceCount: Int32 = 0
-        var firstSentenceEntry: Int32 = -1
-        var lastSentenceEntry: Int32 = -1
+        var lastSentence: Int32 = -1
         /// Words next to it (within a phrase segment): distinct ones and all occurrences.
         var leftDistinct: Int32 = 0
         var leftTotal: Int32 = 0
         var rightDistinct: Int32 = 0
         var rightTotal: Int32 = 0
+    }
+
+    /// What a token is to the extractor: its term (-1 for numbers and over-long words) and whether this
+    /// spelling is a stop word. The flag belongs to the spelling, not the term: "will" and "wills" share
+    /// a stem, and only the first is a stop word.
+    struct TokenTerm {
+        var term: Int32
+        var isStop: Bool
     }
 
     /// A candidate key phrase: 1 to 3 words, inside one phrase segment, no number, neither first nor last
@@ -25,11 +32,10 @@ struct DocumentTerms {
         var key: UInt64
         var length: Int32
         var count: Int32 = 0
-        /// Token index of its first occurrence's first word, and the first and last entry of its
-        /// occurrence list in ``occurrenceEntries``.
+        /// Token index of the first word of its first and of its last occurrence: the occurrences
+        /// themselves are only looked for when a phrase is shown (``occurrences(of:limit:)``).
         var firstOccurrence: Int32
-        var firstEntry: Int32 = -1
-        var lastEntry: Int32 = -1
+        var lastOccurrence: Int32
 
         /// The term at `position` (0 = first word).
         @inline(__always)
@@ -38,33 +44,25 @@ struct DocumentTerms {
         }
     }
 
-    /// A list entry: a value and the next entry (-1 ends the list).
-    struct Entry {
-        var value: Int32
-        var next: Int32
-    }
-
     static let maximumWords = 3
     /// Longer "words" (unsegmented CJK text, URLs) are never keywords.
     static let maximumWordBytes = 64
 
     let tokens: TextTokens
-    /// The term of each token (-1 for numbers and over-long words).
-    private(set) var termOfToken: [Int32] = []
-    private(set) var tokenIsStop: [Bool] = []
+    /// One per token.
+    private(set) var tokenTerms: [TokenTerm] = []
     private(set) var terms: [Term] = []
     private(set) var candidates: [Candidate] = []
-    private var sentenceEntries: [Entry] = []
-    private(set) var occurrenceEntries: [Entry] = []
-    /// How often term b directly follows term a, within a phrase segment.
-    private var pairCounts: IntTable
+    /// Adjacent term pairs (within a phrase segment): pair key → pair number, and how often each occurs.
+    private var pairNumbers: IntTable
+    private var pairCounts: [Int32] = []
+    /// The pair a token forms with the token before it, or -1 (no term on either side, or punctuation
+    /// between them). Two-word candidates are found through it without a second hash lookup.
+    private var pairOfToken: [Int32] = []
 
     init(tokens: TextTokens, kit: WordKit) {
         self.tokens = tokens
-        let count = tokens.tokens.count
-        pairCounts = IntTable(capacity: count)
-        termOfToken.reserveCapacity(count)
-        tokenIsStop.reserveCapacity(count)
+        pairNumbers = IntTable(capacity: tokens.tokens.count)
         readTerms(kit)
         countTerms()
         collectCandidates()
@@ -74,27 +72,31 @@ struct DocumentTerms {
         // Two levels: this text's own spellings first (a small table that stays in cache: most words
         // repeat within an article), then the kit's memory of every spelling seen (large: one cache miss).
         // Spelling → term << 1 | stop.
-        var bySpelling = IntTable(capacity: tokens.tokens.count / 2)
+        let list = tokens.tokens
+        var bySpelling = IntTable(capacity: list.count / 2)
         // The kit's stem id + 1 → this text's term.
-        var termOfStem = IntTable(capacity: tokens.tokens.count / 2)
-        for token in tokens.tokens {
-            let length = Int(token.end - token.start)
-            if token.isNumber || length > Self.maximumWordBytes {
-                termOfToken.append(-1)
-                tokenIsStop.append(true)
-                continue
-            }
-            let (packed, _) = bySpelling.value(for: token.hash) {
-                let word = kit.word(hash: token.hash, length: length) { Self.lowercased(tokens, token) }
-                let (term, _) = termOfStem.value(for: UInt64(word.stem + 1)) {
-                    terms.append(Term(stem: kit.stems[Int(word.stem)], isStop: word.stop))
-                    return Int32(terms.count - 1)
+        var termOfStem = IntTable(capacity: list.count / 2)
+        var found: [Term] = []
+        tokenTerms = [TokenTerm](unsafeUninitializedCapacity: list.count) { result, initialized in
+            for (index, token) in list.enumerated() {
+                let length = Int(token.end - token.start)
+                if token.isNumber || length > Self.maximumWordBytes {
+                    result[index] = TokenTerm(term: -1, isStop: true)
+                    continue
                 }
-                return term << 1 | (word.stop ? 1 : 0)
+                let (packed, _) = bySpelling.value(for: token.hash) {
+                    let word = kit.word(hash: token.hash, length: length) { Self.lowercased(tokens, token) }
+                    let (term, _) = termOfStem.value(for: UInt64(word.stem + 1)) {
+                        found.append(Term(stem: kit.stems[Int(word.stem)], isStop: word.stop))
+                        return Int32(found.count - 1)
+                    }
+                    return term << 1 | (word.stop ? 1 : 0)
+                }
+                result[index] = TokenTerm(term: packed >> 1, isStop: packed & 1 == 1)
             }
-            termOfToken.append(packed >> 1)
-            tokenIsStop.append(packed & 1 == 1)
+            initialized = list.count
         }
+        terms = found
     }
 
     private static func lowercased(_ tokens: TextTokens, _ token: WordToken) -> String {
@@ -106,105 +108,185 @@ struct DocumentTerms {
 
     private mutating func countTerms() {
         let list = tokens.tokens
-        // The counts go through a buffer pointer: each `terms[t].x += 1` on the array checked uniqueness
-        // and bounds again, eight times a word. The array is moved out meanwhile, so nothing else sees it.
+        let tokenTerms = self.tokenTerms
+        var pairs = IntTable(capacity: list.count)
+        // Pairs are at most one per token: counted in place, cut to size at the end.
+        var pairCounts = [Int32](repeating: 0, count: list.count)
+        var pairsMade = 0
         var counted = terms
-        terms = []
-        defer { terms = counted }
-        counted.withUnsafeMutableBufferPointer { terms in
-            for index in list.indices {
-                let token = list[index]
-                let term = termOfToken[index]
-                guard term >= 0 else { continue }
-                let t = Int(term)
-                terms[t].count += 1
-                if token.allUpper {
-                    terms[t].acronymCount += 1
-                } else if token.firstUpper && !token.sentenceInitial {
-                    terms[t].upperCount += 1
+        // The counts go through buffer pointers: each `terms[t].x += 1` on the array checked uniqueness
+        // and bounds again, eight times a word.
+        let pairOfToken = [Int32](unsafeUninitializedCapacity: list.count) { pairOfToken, initialized in
+            counted.withUnsafeMutableBufferPointer { terms in
+              pairCounts.withUnsafeMutableBufferPointer { pairCounts in
+                for index in list.indices {
+                    pairOfToken[index] = -1
+                    let token = list[index]
+                    let term = tokenTerms[index].term
+                    guard term >= 0 else { continue }
+                    let t = Int(term)
+                    terms[t].count += 1
+                    if token.allUpper {
+                        terms[t].acronymCount += 1
+                    } else if token.firstUpper && !token.sentenceInitial {
+                        terms[t].upperCount += 1
+                    }
+                    if terms[t].lastSentence != token.sentence {
+                        terms[t].lastSentence = token.sentence
+                        terms[t].sentenceCount += 1
+                    }
+                    // The word before, when nothing but spaces lies between.
+                    guard index > 0, list[index - 1].segment == token.segment else { continue }
+                    let previous = tokenTerms[index - 1].term
+                    guard previous >= 0 else { continue }
+                    let p = Int(previous)
+                    terms[t].leftTotal += 1
+                    terms[p].rightTotal += 1
+                    let (pair, isNew) = pairs.value(for: Self.pairKey(previous, term)) {
+                        pairsMade += 1
+                        return Int32(pairsMade - 1)
+                    }
+                    pairCounts[Int(pair)] += 1
+                    pairOfToken[index] = pair
+                    if isNew {
+                        terms[t].leftDistinct += 1
+                        terms[p].rightDistinct += 1
+                    }
                 }
-                let last = terms[t].lastSentenceEntry
-                if last < 0 || sentenceEntries[Int(last)].value != token.sentence {
-                    let entry = Int32(sentenceEntries.count)
-                    sentenceEntries.append(Entry(value: token.sentence, next: -1))
-                    if last < 0 { terms[t].firstSentenceEntry = entry } else { sentenceEntries[Int(last)].next = entry }
-                    terms[t].lastSentenceEntry = entry
-                    terms[t].sentenceCount += 1
-                }
-                // The word before, when nothing but spaces lies between.
-                guard index > 0, list[index - 1].segment == token.segment else { continue }
-                let previous = termOfToken[index - 1]
-                guard previous >= 0 else { continue }
-                let p = Int(previous)
-                terms[t].leftTotal += 1
-                terms[p].rightTotal += 1
-                if pairCounts.add(1, to: Self.pairKey(previous, term)) == 1 {
-                    terms[t].leftDistinct += 1
-                    terms[p].rightDistinct += 1
-                }
+              }
             }
+            initialized = list.count
         }
+        pairCounts.removeLast(pairCounts.count - pairsMade)
+        terms = counted
+        self.pairNumbers = pairs
+        self.pairCounts = pairCounts
+        self.pairOfToken = pairOfToken
     }
 
     @inline(__always)
     static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(a + 1)) << 32 | UInt64(UInt32(b + 1)) }
 
     /// How often `b` directly follows `a`.
-    func pairCount(_ a: Int32, _ b: Int32) -> Int { Int(pairCounts.value(for: Self.pairKey(a, b)) ?? 0) }
+    func pairCount(_ a: Int32, _ b: Int32) -> Int {
+        guard let pair = pairNumbers.value(for: Self.pairKey(a, b)) else { return 0 }
+        return Int(pairCounts[Int(pair)])
+    }
 
-    /// The median sentence of a term.
-    func medianSentence(of term: Term) -> Int32 {
-        var entry = term.firstSentenceEntry
-        var steps = term.sentenceCount / 2
-        while steps > 0 {
-            entry = sentenceEntries[Int(entry)].next
-            steps -= 1
+    /// The median sentence of each term: of the distinct sentences it occurs in, number `count / 2`
+    /// (from 0). Only YAKE reads it, so it is worked out here, in a second pass, rather than by keeping
+    /// every term's list of sentences.
+    func medianSentences() -> [Int32] {
+        let list = tokens.tokens
+        var median = [Int32](repeating: 0, count: terms.count)
+        var seen = [Int32](repeating: 0, count: terms.count)
+        var last = [Int32](repeating: -1, count: terms.count)
+        median.withUnsafeMutableBufferPointer { median in
+            seen.withUnsafeMutableBufferPointer { seen in
+                last.withUnsafeMutableBufferPointer { last in
+                    terms.withUnsafeBufferPointer { terms in
+                        for index in list.indices {
+                            let term = tokenTerms[index].term
+                            guard term >= 0 else { continue }
+                            let t = Int(term)
+                            let sentence = list[index].sentence
+                            guard last[t] != sentence else { continue }
+                            last[t] = sentence
+                            if seen[t] == terms[t].sentenceCount / 2 { median[t] = sentence }
+                            seen[t] += 1
+                        }
+                    }
+                }
+            }
         }
-        return entry >= 0 ? sentenceEntries[Int(entry)].value : 0
+        return median
     }
 
     private mutating func collectCandidates() {
         let list = tokens.tokens
-        // One-word candidates by their term, in a plain array: a third or more of all lookups, and the
-        // hash table's probes were cache misses. Longer ones (keys of 2^21 and up, so never a term + 1)
-        // go through the table.
+        let count = list.count
+        let tokenTerms = self.tokenTerms
+        let pairOfToken = self.pairOfToken
+        // One-word candidates by their term and two-word ones by their pair, in plain arrays; only
+        // three-word ones go through a hash table.
         var singleWord = [Int32](repeating: -1, count: terms.count)
-        var index = IntTable(capacity: list.count)
-        for start in list.indices {
-            guard termOfToken[start] >= 0, !tokenIsStop[start] else { continue }
-            var key: UInt64 = 0
-            for length in 1...Self.maximumWords {
-                let last = start + length - 1
-                guard last < list.count, list[last].segment == list[start].segment, termOfToken[last] >= 0
-                else { break }
-                key = key << 21 | UInt64(termOfToken[last] + 1)
-                if tokenIsStop[last] { continue }
-                let position: Int32
-                if length == 1 {
-                    let term = Int(termOfToken[start])
-                    if singleWord[term] < 0 {
-                        candidates.append(Candidate(key: key, length: 1, firstOccurrence: Int32(start)))
-                        singleWord[term] = Int32(candidates.count - 1)
+        var byPair = [Int32](repeating: -1, count: pairCounts.count)
+        var byKey = IntTable(capacity: count)
+        // At most three candidates start at a token: the array is filled in place, without a check of
+        // its uniqueness and capacity at each step.
+        candidates = [Candidate](unsafeUninitializedCapacity: count * Self.maximumWords) { candidates, made in
+            func make(_ key: UInt64, length: Int32, at start: Int) -> Int32 {
+                let at = Int32(start)
+                (candidates.baseAddress! + made).initialize(
+                    to: Candidate(key: key, length: length, count: 1, firstOccurrence: at, lastOccurrence: at))
+                made += 1
+                return Int32(made - 1)
+            }
+            func seenAgain(_ candidate: Int32, at start: Int) {
+                candidates[Int(candidate)].count += 1
+                candidates[Int(candidate)].lastOccurrence = Int32(start)
+            }
+            singleWord.withUnsafeMutableBufferPointer { singleWord in
+                byPair.withUnsafeMutableBufferPointer { byPair in
+                    for start in 0..<count {
+                        let first = tokenTerms[start]
+                        guard first.term >= 0, !first.isStop else { continue }
+                        var key = UInt64(first.term + 1)
+                        let term = Int(first.term)
+                        if singleWord[term] < 0 {
+                            singleWord[term] = make(key, length: 1, at: start)
+                        } else {
+                            seenAgain(singleWord[term], at: start)
+                        }
+                        // A pair with the next token means: the same segment, and a term on both sides.
+                        guard start + 1 < count, pairOfToken[start + 1] >= 0 else { continue }
+                        let second = tokenTerms[start + 1]
+                        key = key << 21 | UInt64(second.term + 1)
+                        if !second.isStop {
+                            let pair = Int(pairOfToken[start + 1])
+                            if byPair[pair] < 0 {
+                                byPair[pair] = make(key, length: 2, at: start)
+                            } else {
+                                seenAgain(byPair[pair], at: start)
+                            }
+                        }
+                        guard start + 2 < count, pairOfToken[start + 2] >= 0 else { continue }
+                        let third = tokenTerms[start + 2]
+                        guard !third.isStop else { continue }
+                        key = key << 21 | UInt64(third.term + 1)
+                        let (candidate, isNew) = byKey.value(for: key) { make(key, length: 3, at: start) }
+                        if !isNew { seenAgain(candidate, at: start) }
                     }
-                    position = singleWord[term]
-                } else {
-                    position = index.value(for: key) {
-                        candidates.append(Candidate(key: key, length: Int32(length), firstOccurrence: Int32(start)))
-                        return Int32(candidates.count - 1)
-                    }.value
                 }
-                // Read, change and write back once (each `candidates[c].x =` checked uniqueness again).
-                let c = Int(position)
-                var candidate = candidates[c]
-                candidate.count += 1
-                let entry = Int32(occurrenceEntries.count)
-                occurrenceEntries.append(Entry(value: Int32(start), next: -1))
-                let previous = candidate.lastEntry
-                if previous < 0 { candidate.firstEntry = entry } else { occurrenceEntries[Int(previous)].next = entry }
-                candidate.lastEntry = entry
-                candidates[c] = candidate
             }
         }
+    }
+
+    /// Whether the candidate occurs at token `start`: the same terms, in one segment, and the ends no stop
+    /// words as spelt there (as ``collectCandidates()`` counted it).
+    private func occurs(_ candidate: Candidate, at start: Int) -> Bool {
+        let length = Int(candidate.length)
+        let list = tokens.tokens
+        guard start + length <= list.count, !tokenTerms[start].isStop, !tokenTerms[start + length - 1].isStop
+        else { return false }
+        for position in 0..<length {
+            guard tokenTerms[start + position].term == candidate.term(position) else { return false }
+            if position > 0 && list[start + position].segment != list[start].segment { return false }
+        }
+        return true
+    }
+
+    /// The token index of the first word of the candidate's first `limit` occurrences, in text order.
+    func occurrences(of candidate: Candidate, limit: Int) -> [Int] {
+        var found: [Int] = []
+        var start = Int(candidate.firstOccurrence)
+        let last = Int(candidate.lastOccurrence)
+        let first = candidate.term(0)
+        while start <= last && found.count < limit {
+            if tokenTerms[start].term == first && occurs(candidate, at: start) { found.append(start) }
+            start += 1
+        }
+        return found
     }
 
     /// The candidate's content words: its ends, and inner words that are no stop words. A stop word's
@@ -220,20 +302,17 @@ struct DocumentTerms {
     /// How the candidate is written most often. An occurrence at a sentence start counts half, so
     /// "Maternity pay" at the head of a sentence yields to "maternity pay" inside one.
     func displayForm(of candidate: Candidate) -> String {
-        let read = 12  // occurrences looked at
+        let occurrences = occurrences(of: candidate, limit: 12)
         var form: String
         var single: Bool
         var allInitial: Bool
-        if let ascii = asciiDisplayForm(of: candidate, occurrences: read) {
+        if let ascii = asciiDisplayForm(of: candidate, occurrences: occurrences) {
             (form, single, allInitial) = ascii
         } else {
             var forms: [String: Double] = [:]
             let length = Int(candidate.length)
-            var entry = candidate.firstEntry
-            var seen = 0
             allInitial = true
-            while entry >= 0 && seen < read {
-                let first = Int(occurrenceEntries[Int(entry)].value)
+            for first in occurrences {
                 // The words as written, with single spaces between.
                 var text = tokens.text(of: tokens.tokens[first])
                 for i in (first + 1)..<(first + length) {
@@ -243,8 +322,6 @@ struct DocumentTerms {
                 let initial = tokens.tokens[first].sentenceInitial
                 allInitial = allInitial && initial
                 forms[text, default: 0] += initial ? 0.5 : 1
-                entry = occurrenceEntries[Int(entry)].next
-                seen += 1
             }
             let best = forms.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }
             guard let key = best?.key else { return "" }

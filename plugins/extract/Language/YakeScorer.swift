@@ -31,11 +31,12 @@ enum YakeScorer {
         let deviation = (max(0, sumSquares / Double(content) - mean * mean)).squareRoot()
         let sentences = Double(max(document.tokens.sentenceCount, 1))
 
+        let medians = document.medianSentences()
         var weight = [Double](repeating: 0, count: terms.count)
         for (index, term) in terms.enumerated() where term.count > 0 {
             let count = Double(term.count)
             let casing = Double(max(term.upperCount, term.acronymCount)) / (1 + log(count))
-            let position = log(log(3 + Double(document.medianSentence(of: term))))
+            let position = log(log(3 + Double(medians[index])))
             let frequency = count / (mean + deviation)
             let left = term.leftTotal > 0 ? Double(term.leftDistinct) / Double(term.leftTotal) : 0
             let right = term.rightTotal > 0 ? Double(term.rightDistinct) / Double(term.rightTotal) : 0
