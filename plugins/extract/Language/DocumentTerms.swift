@@ -59,6 +59,8 @@ struct DocumentTerms {
     /// The pair a token forms with the token before it, or -1 (no term on either side, or punctuation
     /// between them). Two-word candidates are found through it without a second hash lookup.
     private var pairOfToken: [Int32] = []
+    /// The next token with the same term (-1: none): a phrase's occurrences are looked for along it.
+    private var nextOfTerm: [Int32] = []
 
     init(tokens: TextTokens, kit: WordKit) {
         self.tokens = tokens
@@ -113,55 +115,63 @@ struct DocumentTerms {
         // Pairs are at most one per token: counted in place, cut to size at the end.
         var pairCounts = [Int32](repeating: 0, count: list.count)
         var pairsMade = 0
+        var pairOfToken = [Int32](repeating: -1, count: list.count)
+        var nextOfTerm = [Int32](repeating: -1, count: list.count)
+        var lastOfTerm = [Int32](repeating: -1, count: terms.count)
         var counted = terms
-        // The counts go through buffer pointers: each `terms[t].x += 1` on the array checked uniqueness
-        // and bounds again, eight times a word.
-        let pairOfToken = [Int32](unsafeUninitializedCapacity: list.count) { pairOfToken, initialized in
-            counted.withUnsafeMutableBufferPointer { terms in
-              pairCounts.withUnsafeMutableBufferPointer { pairCounts in
-                for index in list.indices {
-                    pairOfToken[index] = -1
-                    let token = list[index]
-                    let term = tokenTerms[index].term
-                    guard term >= 0 else { continue }
-                    let t = Int(term)
-                    terms[t].count += 1
-                    if token.allUpper {
-                        terms[t].acronymCount += 1
-                    } else if token.firstUpper && !token.sentenceInitial {
-                        terms[t].upperCount += 1
-                    }
-                    if terms[t].lastSentence != token.sentence {
-                        terms[t].lastSentence = token.sentence
-                        terms[t].sentenceCount += 1
-                    }
-                    // The word before, when nothing but spaces lies between.
-                    guard index > 0, list[index - 1].segment == token.segment else { continue }
-                    let previous = tokenTerms[index - 1].term
-                    guard previous >= 0 else { continue }
-                    let p = Int(previous)
-                    terms[t].leftTotal += 1
-                    terms[p].rightTotal += 1
-                    let (pair, isNew) = pairs.value(for: Self.pairKey(previous, term)) {
-                        pairsMade += 1
-                        return Int32(pairsMade - 1)
-                    }
-                    pairCounts[Int(pair)] += 1
-                    pairOfToken[index] = pair
-                    if isNew {
-                        terms[t].leftDistinct += 1
-                        terms[p].rightDistinct += 1
+        // Everything is written through buffer pointers: each `terms[t].x += 1` on the array checked
+        // uniqueness and bounds again, eight times a word.
+        counted.withUnsafeMutableBufferPointer { terms in
+            pairCounts.withUnsafeMutableBufferPointer { pairCounts in
+                pairOfToken.withUnsafeMutableBufferPointer { pairOfToken in
+                    nextOfTerm.withUnsafeMutableBufferPointer { nextOfTerm in
+                        lastOfTerm.withUnsafeMutableBufferPointer { lastOfTerm in
+                            for index in list.indices {
+                                let token = list[index]
+                                let term = tokenTerms[index].term
+                                guard term >= 0 else { continue }
+                                let t = Int(term)
+                                if lastOfTerm[t] >= 0 { nextOfTerm[Int(lastOfTerm[t])] = Int32(index) }
+                                lastOfTerm[t] = Int32(index)
+                                terms[t].count += 1
+                                if token.allUpper {
+                                    terms[t].acronymCount += 1
+                                } else if token.firstUpper && !token.sentenceInitial {
+                                    terms[t].upperCount += 1
+                                }
+                                if terms[t].lastSentence != token.sentence {
+                                    terms[t].lastSentence = token.sentence
+                                    terms[t].sentenceCount += 1
+                                }
+                                // The word before, when nothing but spaces lies between.
+                                guard index > 0, list[index - 1].segment == token.segment else { continue }
+                                let previous = tokenTerms[index - 1].term
+                                guard previous >= 0 else { continue }
+                                let p = Int(previous)
+                                terms[t].leftTotal += 1
+                                terms[p].rightTotal += 1
+                                let (pair, isNew) = pairs.value(for: Self.pairKey(previous, term)) {
+                                    pairsMade += 1
+                                    return Int32(pairsMade - 1)
+                                }
+                                pairCounts[Int(pair)] += 1
+                                pairOfToken[index] = pair
+                                if isNew {
+                                    terms[t].leftDistinct += 1
+                                    terms[p].rightDistinct += 1
+                                }
+                            }
+                        }
                     }
                 }
-              }
             }
-            initialized = list.count
         }
         pairCounts.removeLast(pairCounts.count - pairsMade)
         terms = counted
         self.pairNumbers = pairs
         self.pairCounts = pairCounts
         self.pairOfToken = pairOfToken
+        self.nextOfTerm = nextOfTerm
     }
 
     @inline(__always)
@@ -281,10 +291,10 @@ struct DocumentTerms {
         var found: [Int] = []
         var start = Int(candidate.firstOccurrence)
         let last = Int(candidate.lastOccurrence)
-        let first = candidate.term(0)
-        while start <= last && found.count < limit {
-            if tokenTerms[start].term == first && occurs(candidate, at: start) { found.append(start) }
-            start += 1
+        // Every occurrence starts with the first term: follow that term's tokens only.
+        while start >= 0 && start <= last && found.count < limit {
+            if occurs(candidate, at: start) { found.append(start) }
+            start = Int(nextOfTerm[start])
         }
         return found
     }

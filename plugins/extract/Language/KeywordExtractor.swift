@@ -75,27 +75,40 @@ public final class KeywordExtractor: Sendable {
     static func select(_ document: DocumentTerms, scores: [Double], limit: Int) -> [Keyword] {
         // Most candidates never come near the top: rank a few times `limit` of the best, and all of
         // them only when repeats use that up.
-        let positive = scores.indices.filter { scores[$0] > 0 }
-        let first = choose(document, scores: scores, order: top(positive, scores: scores, count: limit * 6), limit: limit)
-        if first.count == limit || positive.count <= limit * 6 { return first }
-        return choose(document, scores: scores, order: top(positive, scores: scores, count: positive.count), limit: limit)
+        let (best, positive) = top(scores, count: limit * 6)
+        let first = choose(document, scores: scores, order: best, limit: limit)
+        if first.count == limit || positive <= limit * 6 { return first }
+        // Candidates come in the order of their first occurrence, so a lower index is earlier.
+        let all = scores.indices.filter { scores[$0] > 0 }.sorted { a, b in
+            scores[a] != scores[b] ? scores[a] > scores[b] : a < b
+        }
+        return choose(document, scores: scores, order: all, limit: limit)
     }
 
-    /// The `count` best of `indices`, best first (ties: earlier in the text first).
-    private static func top(_ indices: [Int], scores: [Double], count: Int) -> [Int] {
+    /// The `count` best candidates of those scoring above 0, best first (ties: earlier in the text first),
+    /// and how many score above 0.
+    private static func top(_ scores: [Double], count: Int) -> (best: [Int], positive: Int) {
         var best: [Int] = []
         best.reserveCapacity(count + 1)
-        // Candidates come in the order of their first occurrence, so a lower index is earlier.
-        func better(_ a: Int, _ b: Int) -> Bool { scores[a] != scores[b] ? scores[a] > scores[b] : a < b }
-        if count >= indices.count { return indices.sorted(by: better) }
-        for index in indices {
-            if best.count == count, let last = best.last, !better(index, last) { continue }
-            var position = best.count
-            while position > 0 && better(index, best[position - 1]) { position -= 1 }
-            best.insert(index, at: position)
-            if best.count > count { best.removeLast() }
+        var positive = 0
+        // Once `best` is full, what a candidate must beat to enter: the score of the last one kept.
+        var floor = 0.0
+        scores.withUnsafeBufferPointer { scores in
+            // Indices only grow, so a candidate never beats an equal score already kept (that one is
+            // earlier): a plain `>` is the whole comparison.
+            for index in scores.indices {
+                let score = scores[index]
+                guard score > 0 else { continue }
+                positive += 1
+                if best.count == count && !(score > floor) { continue }
+                var position = best.count
+                while position > 0 && score > scores[best[position - 1]] { position -= 1 }
+                best.insert(index, at: position)
+                if best.count > count { best.removeLast() }
+                if best.count == count { floor = scores[best[count - 1]] }
+            }
         }
-        return best
+        return (best, positive)
     }
 
     private static func choose(_ document: DocumentTerms, scores: [Double], order: [Int], limit: Int) -> [Keyword] {
