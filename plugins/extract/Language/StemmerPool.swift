@@ -35,7 +35,7 @@ final class WordKit {
     let language: String?
     private let stemmer: Stemmer?
     private let stopWords: Set<String>
-    /// Spelling as written (FNV-1a of the bytes) → index into `words`. A 64-bit hash: two spellings of
+    /// Spelling as written (``WordHash`` of the bytes) → index into `words`. A 64-bit hash: two spellings of
     /// the ~10⁵ a language kit holds collide with a chance of about 10⁻⁹.
     @exclusivity(unchecked)
     private var bySpelling = IntTable(capacity: 4_096)
