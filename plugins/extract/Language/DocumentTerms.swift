@@ -1,8 +1,10 @@
 /// The words of one text reduced to terms (lowercased, stemmed) with the counts both scorers need, and
 /// the candidate key phrases. Flat arrays and ``IntTable``s throughout: this runs once per article.
 struct DocumentTerms {
+    /// Plain numbers only (no String): the array is made, read and freed without reference counting.
     struct Term {
-        var stem: String
+        /// The word kit's number for the stem (see ``stems``).
+        var stemId: Int32
         var isStop: Bool
         var count: Int32 = 0
         /// Written with a capital not at a sentence start.
@@ -52,6 +54,9 @@ struct DocumentTerms {
     /// One per token.
     private(set) var tokenTerms: [TokenTerm] = []
     private(set) var terms: [Term] = []
+    /// The stem of each term, only when asked for (TF-IDF and the background model read them; YAKE does
+    /// not, and fetching each from the kit's large table was a cache miss).
+    private(set) var stems: [String] = []
     private(set) var candidates: [Candidate] = []
     /// Adjacent term pairs (within a phrase segment): pair key → pair number, and how often each occurs.
     private var pairNumbers: IntTable
@@ -62,10 +67,11 @@ struct DocumentTerms {
     /// The next token with the same term (-1: none): a phrase's occurrences are looked for along it.
     private var nextOfTerm: [Int32] = []
 
-    init(tokens: TextTokens, kit: WordKit) {
+    init(tokens: TextTokens, kit: WordKit, withStems: Bool) {
         self.tokens = tokens
         pairNumbers = IntTable(capacity: tokens.tokens.count)
         readTerms(kit)
+        if withStems { stems = terms.map { kit.stems[Int($0.stemId)] } }
         countTerms()
         collectCandidates()
     }
@@ -89,7 +95,7 @@ struct DocumentTerms {
                 let (packed, _) = bySpelling.value(for: token.hash) {
                     let word = kit.word(hash: token.hash, length: length) { Self.lowercased(tokens, token) }
                     let (term, _) = termOfStem.value(for: UInt64(word.stem + 1)) {
-                        found.append(Term(stem: kit.stems[Int(word.stem)], isStop: word.stop))
+                        found.append(Term(stemId: word.stem, isStop: word.stop))
                         return Int32(found.count - 1)
                     }
                     return term << 1 | (word.stop ? 1 : 0)
@@ -299,14 +305,40 @@ struct DocumentTerms {
         return found
     }
 
+    /// Up to three terms of a phrase, held inline (an array was an allocation per candidate ranked).
+    struct PhraseTerms: RandomAccessCollection {
+        private var storage: (Int32, Int32, Int32) = (0, 0, 0)
+        private(set) var endIndex = 0
+        var startIndex: Int { 0 }
+
+        subscript(position: Int) -> Int32 {
+            switch position {
+            case 0: storage.0
+            case 1: storage.1
+            default: storage.2
+            }
+        }
+
+        mutating func append(_ term: Int32) {
+            switch endIndex {
+            case 0: storage.0 = term
+            case 1: storage.1 = term
+            default: storage.2 = term
+            }
+            endIndex += 1
+        }
+    }
+
     /// The candidate's content words: its ends, and inner words that are no stop words. A stop word's
     /// stem may be shared with a content word's ("will", "wills"), so the ends always count.
-    func contentTerms(of candidate: Candidate) -> [Int32] {
+    func contentTerms(of candidate: Candidate) -> PhraseTerms {
         let length = Int(candidate.length)
-        return (0..<length).compactMap { i in
+        var content = PhraseTerms()
+        for i in 0..<length {
             let term = candidate.term(i)
-            return i == 0 || i == length - 1 || !terms[Int(term)].isStop ? term : nil
+            if i == 0 || i == length - 1 || !terms[Int(term)].isStop { content.append(term) }
         }
+        return content
     }
 
     /// How the candidate is written most often. An occurrence at a sentence start counts half, so

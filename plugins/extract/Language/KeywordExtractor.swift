@@ -43,7 +43,9 @@ public final class KeywordExtractor: Sendable {
         guard limit > 0, !text.isEmpty || !(title ?? "").isEmpty else { return [] }
         let tokens = TextTokens(title: title, text: text, maxBytes: Self.maxBytes)
         guard !tokens.tokens.isEmpty else { return [] }
-        let document = stemmers.withKit(for: language) { DocumentTerms(tokens: tokens, kit: $0) }
+        let document = stemmers.withKit(for: language) {
+            DocumentTerms(tokens: tokens, kit: $0, withStems: method == .tfidf)
+        }
         guard !document.candidates.isEmpty else { return [] }
 
         let scores: [Double]
@@ -52,7 +54,7 @@ public final class KeywordExtractor: Sendable {
             scores = YakeScorer.scores(document)
         case .tfidf:
             let model = background ?? BackgroundModel()
-            let stems = document.terms.map(\.stem)
+            let stems = document.stems
             var frequencies = model.frequencies(of: stems, language: language)
             if backgroundHoldsText {
                 frequencies.documents = max(0, frequencies.documents - 1)
@@ -62,7 +64,8 @@ public final class KeywordExtractor: Sendable {
             }
             scores = TfIdfScorer.scores(document, frequencies: frequencies)
             if learns, background != nil, !backgroundHoldsText {
-                model.add(stems: document.terms.lazy.filter { !$0.isStop }.map(\.stem), language: language)
+                let content = document.terms.indices.lazy.filter { !document.terms[$0].isStop }.map { stems[$0] }
+                model.add(stems: content, language: language)
             }
         }
         return Self.select(document, scores: scores, limit: limit)
@@ -113,7 +116,7 @@ public final class KeywordExtractor: Sendable {
 
     private static func choose(_ document: DocumentTerms, scores: [Double], order: [Int], limit: Int) -> [Keyword] {
         // Content words of the phrases taken (three at most each: plain arrays beat sets here).
-        var taken: [[Int32]] = []
+        var taken: [DocumentTerms.PhraseTerms] = []
         var result: [Keyword] = []
         guard let best = order.first.map({ scores[$0] }) else { return [] }
         for index in order {

@@ -45,30 +45,37 @@ enum YakeScorer {
             weight[index] = relatedness * position / (casing + frequency / relatedness + spread / relatedness)
         }
 
-        return document.candidates.map { candidate in
-            var product = 1.0
-            var total = 0.0
-            let length = Int(candidate.length)
-            for position in 0..<length {
-                let term = candidate.term(position)
-                // The ends are content words by construction (a stop word's stem may be shared with a
-                // content word's: "will", "wills"), so only inner words are read as connectors.
-                if position == 0 || position == length - 1 || !terms[Int(term)].isStop {
-                    product *= weight[Int(term)]
-                    total += weight[Int(term)]
-                    continue
+        // Read through buffer pointers: a few array reads per candidate, a few thousand candidates.
+        return weight.withUnsafeBufferPointer { weight in
+            terms.withUnsafeBufferPointer { terms in
+                document.candidates.map { candidate in
+                    var product = 1.0
+                    var total = 0.0
+                    let length = Int(candidate.length)
+                    for position in 0..<length {
+                        let term = candidate.term(position)
+                        // The ends are content words by construction (a stop word's stem may be shared
+                        // with a content word's: "will", "wills"), so only inner words are read as connectors.
+                        if position == 0 || position == length - 1 || !terms[Int(term)].isStop {
+                            product *= weight[Int(term)]
+                            total += weight[Int(term)]
+                            continue
+                        }
+                        // A connector the text uses every time binds ("Bank of England"); a chance one does not.
+                        let before = candidate.term(position - 1)
+                        let after = candidate.term(position + 1)
+                        let joinsBefore =
+                            Double(document.pairCount(before, term)) / Double(max(terms[Int(before)].count, 1))
+                        let joinsAfter =
+                            Double(document.pairCount(term, after)) / Double(max(terms[Int(after)].count, 1))
+                        let loose = 1 - joinsBefore * joinsAfter
+                        product *= 1 + loose
+                        total -= loose
+                    }
+                    let s = product / (Double(candidate.count) * (1 + total))
+                    return s > 0 ? 1 / s : 0
                 }
-                // A connector the text uses every time binds ("Bank of England"); a chance one does not.
-                let before = candidate.term(position - 1)
-                let after = candidate.term(position + 1)
-                let joinsBefore = Double(document.pairCount(before, term)) / Double(max(terms[Int(before)].count, 1))
-                let joinsAfter = Double(document.pairCount(term, after)) / Double(max(terms[Int(after)].count, 1))
-                let loose = 1 - joinsBefore * joinsAfter
-                product *= 1 + loose
-                total -= loose
             }
-            let s = product / (Double(candidate.count) * (1 + total))
-            return s > 0 ? 1 / s : 0
         }
     }
 }
