@@ -26,6 +26,11 @@ struct DocumentTerms {
     struct TokenTerm {
         var term: Int32
         var isStop: Bool
+        /// The pair this token forms with the token before it, or -1 (no term on either side, or
+        /// punctuation between them): two-word candidates are found through it without a hash lookup.
+        var pair: Int32 = -1
+        /// The next token with the same term (-1: none): a phrase's occurrences are looked for along it.
+        var next: Int32 = -1
     }
 
     /// A candidate key phrase: 1 to 3 words, inside one phrase segment, no number, neither first nor last
@@ -61,21 +66,16 @@ struct DocumentTerms {
     /// Adjacent term pairs (within a phrase segment): pair key → pair number, and how often each occurs.
     private var pairNumbers: IntTable
     private var pairCounts: [Int32] = []
-    /// The pair a token forms with the token before it, or -1 (no term on either side, or punctuation
-    /// between them). Two-word candidates are found through it without a second hash lookup.
-    private var pairOfToken: [Int32] = []
-    /// The next token with the same term (-1: none): a phrase's occurrences are looked for along it.
-    private var nextOfTerm: [Int32] = []
 
     init(tokens: TextTokens, kit: WordKit, withStems: Bool) {
         self.tokens = tokens
         pairNumbers = IntTable(capacity: tokens.tokens.count)
         readTerms(kit)
         if withStems { stems = terms.map { kit.stems[Int($0.stemId)] } }
-        countTerms()
         collectCandidates()
     }
 
+    /// Reads each token's term and counts the terms, their pairs and sentences, in one pass.
     private mutating func readTerms(_ kit: WordKit) {
         // Two levels: this text's own spellings first (a small table that stays in cache: most words
         // repeat within an article), then the kit's memory of every spelling seen (large: one cache miss).
@@ -84,27 +84,77 @@ struct DocumentTerms {
         var bySpelling = IntTable(capacity: list.count / 2)
         // The kit's stem id + 1 → this text's term.
         var termOfStem = IntTable(capacity: list.count / 2)
-        var found: [Term] = []
-        tokenTerms = [TokenTerm](unsafeUninitializedCapacity: list.count) { result, initialized in
-            for (index, token) in list.enumerated() {
-                let length = Int(token.end - token.start)
-                if token.isNumber || length > Self.maximumWordBytes {
-                    result[index] = TokenTerm(term: -1, isStop: true)
-                    continue
-                }
-                let (packed, _) = bySpelling.value(for: token.hash) {
-                    let word = kit.word(hash: token.hash, length: length) { Self.lowercased(tokens, token) }
-                    let (term, _) = termOfStem.value(for: UInt64(word.stem + 1)) {
-                        found.append(Term(stemId: word.stem, isStop: word.stop))
-                        return Int32(found.count - 1)
+        var pairs = IntTable(capacity: list.count)
+        // Terms and pairs are at most one per token: made and counted in place, through buffer pointers
+        // (each `terms[t].x += 1` on an array checked uniqueness and bounds again, eight times a word).
+        var pairCounts = [Int32](repeating: 0, count: list.count)
+        var pairsMade = 0
+        var lastOfTerm = [Int32](repeating: -1, count: list.count)
+        var tokenTerms: [TokenTerm] = []
+        let terms = [Term](unsafeUninitializedCapacity: list.count) { terms, termsMade in
+            tokenTerms = [TokenTerm](unsafeUninitializedCapacity: list.count) { tokenTerms, initialized in
+                pairCounts.withUnsafeMutableBufferPointer { pairCounts in
+                    lastOfTerm.withUnsafeMutableBufferPointer { lastOfTerm in
+                        for index in list.indices {
+                            let token = list[index]
+                            let length = Int(token.end - token.start)
+                            if token.isNumber || length > Self.maximumWordBytes {
+                                tokenTerms[index] = TokenTerm(term: -1, isStop: true)
+                                continue
+                            }
+                            let (packed, _) = bySpelling.value(for: token.hash) {
+                                let word = kit.word(hash: token.hash, length: length) { Self.lowercased(tokens, token) }
+                                let (term, _) = termOfStem.value(for: UInt64(word.stem + 1)) {
+                                    (terms.baseAddress! + termsMade).initialize(to: Term(stemId: word.stem, isStop: word.stop))
+                                    termsMade += 1
+                                    return Int32(termsMade - 1)
+                                }
+                                return term << 1 | (word.stop ? 1 : 0)
+                            }
+                            let term = packed >> 1
+                            tokenTerms[index] = TokenTerm(term: term, isStop: packed & 1 == 1)
+
+                            let t = Int(term)
+                            if lastOfTerm[t] >= 0 { tokenTerms[Int(lastOfTerm[t])].next = Int32(index) }
+                            lastOfTerm[t] = Int32(index)
+                            terms[t].count += 1
+                            if token.allUpper {
+                                terms[t].acronymCount += 1
+                            } else if token.firstUpper && !token.sentenceInitial {
+                                terms[t].upperCount += 1
+                            }
+                            if terms[t].lastSentence != token.sentence {
+                                terms[t].lastSentence = token.sentence
+                                terms[t].sentenceCount += 1
+                            }
+                            // The word before, when nothing but spaces lies between.
+                            guard index > 0, list[index - 1].segment == token.segment else { continue }
+                            let previous = tokenTerms[index - 1].term
+                            guard previous >= 0 else { continue }
+                            let p = Int(previous)
+                            terms[t].leftTotal += 1
+                            terms[p].rightTotal += 1
+                            let (pair, isNew) = pairs.value(for: Self.pairKey(previous, term)) {
+                                pairsMade += 1
+                                return Int32(pairsMade - 1)
+                            }
+                            pairCounts[Int(pair)] += 1
+                            tokenTerms[index].pair = pair
+                            if isNew {
+                                terms[t].leftDistinct += 1
+                                terms[p].rightDistinct += 1
+                            }
+                        }
                     }
-                    return term << 1 | (word.stop ? 1 : 0)
                 }
-                result[index] = TokenTerm(term: packed >> 1, isStop: packed & 1 == 1)
+                initialized = list.count
             }
-            initialized = list.count
         }
-        terms = found
+        pairCounts.removeLast(pairCounts.count - pairsMade)
+        self.terms = terms
+        self.tokenTerms = tokenTerms
+        self.pairNumbers = pairs
+        self.pairCounts = pairCounts
     }
 
     private static func lowercased(_ tokens: TextTokens, _ token: WordToken) -> String {
@@ -112,72 +162,6 @@ struct DocumentTerms {
         var bytes = tokens.bytes[Int(token.start)..<Int(token.end)]
         for i in bytes.indices where bytes[i] &- 65 < 26 { bytes[i] |= 0x20 }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private mutating func countTerms() {
-        let list = tokens.tokens
-        let tokenTerms = self.tokenTerms
-        var pairs = IntTable(capacity: list.count)
-        // Pairs are at most one per token: counted in place, cut to size at the end.
-        var pairCounts = [Int32](repeating: 0, count: list.count)
-        var pairsMade = 0
-        var pairOfToken = [Int32](repeating: -1, count: list.count)
-        var nextOfTerm = [Int32](repeating: -1, count: list.count)
-        var lastOfTerm = [Int32](repeating: -1, count: terms.count)
-        var counted = terms
-        // Everything is written through buffer pointers: each `terms[t].x += 1` on the array checked
-        // uniqueness and bounds again, eight times a word.
-        counted.withUnsafeMutableBufferPointer { terms in
-            pairCounts.withUnsafeMutableBufferPointer { pairCounts in
-                pairOfToken.withUnsafeMutableBufferPointer { pairOfToken in
-                    nextOfTerm.withUnsafeMutableBufferPointer { nextOfTerm in
-                        lastOfTerm.withUnsafeMutableBufferPointer { lastOfTerm in
-                            for index in list.indices {
-                                let token = list[index]
-                                let term = tokenTerms[index].term
-                                guard term >= 0 else { continue }
-                                let t = Int(term)
-                                if lastOfTerm[t] >= 0 { nextOfTerm[Int(lastOfTerm[t])] = Int32(index) }
-                                lastOfTerm[t] = Int32(index)
-                                terms[t].count += 1
-                                if token.allUpper {
-                                    terms[t].acronymCount += 1
-                                } else if token.firstUpper && !token.sentenceInitial {
-                                    terms[t].upperCount += 1
-                                }
-                                if terms[t].lastSentence != token.sentence {
-                                    terms[t].lastSentence = token.sentence
-                                    terms[t].sentenceCount += 1
-                                }
-                                // The word before, when nothing but spaces lies between.
-                                guard index > 0, list[index - 1].segment == token.segment else { continue }
-                                let previous = tokenTerms[index - 1].term
-                                guard previous >= 0 else { continue }
-                                let p = Int(previous)
-                                terms[t].leftTotal += 1
-                                terms[p].rightTotal += 1
-                                let (pair, isNew) = pairs.value(for: Self.pairKey(previous, term)) {
-                                    pairsMade += 1
-                                    return Int32(pairsMade - 1)
-                                }
-                                pairCounts[Int(pair)] += 1
-                                pairOfToken[index] = pair
-                                if isNew {
-                                    terms[t].leftDistinct += 1
-                                    terms[p].rightDistinct += 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        pairCounts.removeLast(pairCounts.count - pairsMade)
-        terms = counted
-        self.pairNumbers = pairs
-        self.pairCounts = pairCounts
-        self.pairOfToken = pairOfToken
-        self.nextOfTerm = nextOfTerm
     }
 
     @inline(__always)
@@ -222,7 +206,6 @@ struct DocumentTerms {
         let list = tokens.tokens
         let count = list.count
         let tokenTerms = self.tokenTerms
-        let pairOfToken = self.pairOfToken
         // One-word candidates by their term and two-word ones by their pair, in plain arrays; only
         // three-word ones go through a hash table.
         var singleWord = [Int32](repeating: -1, count: terms.count)
@@ -255,18 +238,18 @@ struct DocumentTerms {
                             seenAgain(singleWord[term], at: start)
                         }
                         // A pair with the next token means: the same segment, and a term on both sides.
-                        guard start + 1 < count, pairOfToken[start + 1] >= 0 else { continue }
+                        guard start + 1 < count, tokenTerms[start + 1].pair >= 0 else { continue }
                         let second = tokenTerms[start + 1]
                         key = key << 21 | UInt64(second.term + 1)
                         if !second.isStop {
-                            let pair = Int(pairOfToken[start + 1])
+                            let pair = Int(second.pair)
                             if byPair[pair] < 0 {
                                 byPair[pair] = make(key, length: 2, at: start)
                             } else {
                                 seenAgain(byPair[pair], at: start)
                             }
                         }
-                        guard start + 2 < count, pairOfToken[start + 2] >= 0 else { continue }
+                        guard start + 2 < count, tokenTerms[start + 2].pair >= 0 else { continue }
                         let third = tokenTerms[start + 2]
                         guard !third.isStop else { continue }
                         key = key << 21 | UInt64(third.term + 1)
@@ -300,7 +283,7 @@ struct DocumentTerms {
         // Every occurrence starts with the first term: follow that term's tokens only.
         while start >= 0 && start <= last && found.count < limit {
             if occurs(candidate, at: start) { found.append(start) }
-            start = Int(nextOfTerm[start])
+            start = Int(tokenTerms[start].next)
         }
         return found
     }
