@@ -4,7 +4,9 @@ extension DocumentTerms {
     /// Strings compare and hash as their bytes do, so the winner is the same; nil when a word is not
     /// ASCII (Swift compares those by canonical equivalence, which only the String path does).
     /// `occurrences`: the token index of each occurrence's first word.
-    func asciiDisplayForm(of candidate: Candidate, occurrences: [Int]) -> (form: String, single: Bool, allInitial: Bool)? {
+    func asciiDisplayForm(
+        of candidate: Candidate, occurrences: UnsafeBufferPointer<Int>
+    ) -> (form: String, single: Bool, allInitial: Bool)? {
         let list = tokens.tokens
         let length = Int(candidate.length)
         for first in occurrences {
@@ -31,31 +33,35 @@ extension DocumentTerms {
                 }
                 return false
             }
-            // Distinct forms, each by its first occurrence, and their weights, in first-seen order.
-            var forms: [Int] = []
-            var weights: [Double] = []
-            var allInitial = true
-            for first in occurrences {
-                let initial = list[first].sentenceInitial
-                allInitial = allInitial && initial
-                let weight = initial ? 0.5 : 1
-                if let known = forms.firstIndex(where: { sameForm($0, first) }) {
-                    weights[known] += weight
-                } else {
-                    forms.append(first)
-                    weights.append(weight)
+            // Distinct forms, each by its first occurrence, and their weights, in first-seen order (on
+            // the stack: at most one per occurrence).
+            let (chosen, distinct, allInitial) = withUnsafeTemporaryAllocation(
+                of: (first: Int, weight: Double).self, capacity: occurrences.count
+            ) { forms -> (Int, Int, Bool) in
+                var distinct = 0
+                var allInitial = true
+                for first in occurrences {
+                    let initial = list[first].sentenceInitial
+                    allInitial = allInitial && initial
+                    let weight = initial ? 0.5 : 1
+                    if let known = (0..<distinct).first(where: { sameForm(forms[$0].first, first) }) {
+                        forms[known].weight += weight
+                    } else {
+                        forms[distinct] = (first, weight)
+                        distinct += 1
+                    }
                 }
-            }
-            // The heaviest form; on a tie the one that sorts first (as `String <` orders ASCII: by bytes).
-            var best = 0
-            for index in forms.indices.dropFirst() {
-                if weights[index] > weights[best]
-                    || (weights[index] == weights[best] && formPrecedes(forms[index], forms[best]))
-                {
-                    best = index
+                // The heaviest form; on a tie the one that sorts first (as `String <` orders ASCII: by bytes).
+                var best = 0
+                for index in 1..<distinct {
+                    if forms[index].weight > forms[best].weight
+                        || (forms[index].weight == forms[best].weight && formPrecedes(forms[index].first, forms[best].first))
+                    {
+                        best = index
+                    }
                 }
+                return (forms[best].first, distinct, allInitial)
             }
-            let chosen = forms[best]
             let size = (0..<length).reduce(length - 1) { $0 + word(chosen, $1).count }
             let form = String(unsafeUninitializedCapacity: size) { out in
                 var at = 0
@@ -71,7 +77,7 @@ extension DocumentTerms {
                 }
                 return at
             }
-            return (form, forms.count == 1, allInitial)
+            return (form, distinct == 1, allInitial)
         }
     }
 }

@@ -275,17 +275,21 @@ struct DocumentTerms {
         return true
     }
 
-    /// The token index of the first word of the candidate's first `limit` occurrences, in text order.
-    func occurrences(of candidate: Candidate, limit: Int) -> [Int] {
-        var found: [Int] = []
+    /// Writes the token index of the first word of the candidate's first occurrences (as many as
+    /// `found` holds), in text order; returns how many it wrote.
+    func occurrences(of candidate: Candidate, into found: UnsafeMutableBufferPointer<Int>) -> Int {
+        var count = 0
         var start = Int(candidate.firstOccurrence)
         let last = Int(candidate.lastOccurrence)
         // Every occurrence starts with the first term: follow that term's tokens only.
-        while start >= 0 && start <= last && found.count < limit {
-            if occurs(candidate, at: start) { found.append(start) }
+        while start >= 0 && start <= last && count < found.count {
+            if occurs(candidate, at: start) {
+                found[count] = start
+                count += 1
+            }
             start = Int(tokenTerms[start].next)
         }
-        return found
+        return count
     }
 
     /// Up to three terms of a phrase, held inline (an array was an allocation per candidate ranked).
@@ -327,7 +331,14 @@ struct DocumentTerms {
     /// How the candidate is written most often. An occurrence at a sentence start counts half, so
     /// "Maternity pay" at the head of a sentence yields to "maternity pay" inside one.
     func displayForm(of candidate: Candidate) -> String {
-        let occurrences = occurrences(of: candidate, limit: 12)
+        // The first 12 occurrences are read, kept on the stack (this runs for every phrase shown).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 12) { buffer in
+            let found = occurrences(of: candidate, into: buffer)
+            return displayForm(of: candidate, occurrences: UnsafeBufferPointer(rebasing: buffer[..<found]))
+        }
+    }
+
+    private func displayForm(of candidate: Candidate, occurrences: UnsafeBufferPointer<Int>) -> String {
         var form: String
         var single: Bool
         var allInitial: Bool
