@@ -12,6 +12,11 @@ import Foundation
 /// phrase multiplies by `1 + (1 − p)` and subtracts `1 − p` from the sum, `p` being how often it joins its
 /// two neighbours.
 enum YakeScorer {
+    /// `log(n)` and the position weight `log(log(3 + n))` for small `n`, worked out once (by the same
+    /// calls, so to the same values) rather than three logarithms per term of every text.
+    private static let logs: [Double] = (0..<1_024).map { log(Double($0)) }
+    private static let positions: [Double] = (0..<1_024).map { log(log(3 + Double($0))) }
+
     /// One score per candidate, higher is better (1 / S).
     static func scores(_ document: DocumentTerms) -> [Double] {
         let terms = document.terms
@@ -32,11 +37,15 @@ enum YakeScorer {
         let sentences = Double(max(document.tokens.sentenceCount, 1))
 
         let medians = document.medianSentences()
+        let logs = Self.logs
+        let positions = Self.positions
         var weight = [Double](repeating: 0, count: terms.count)
         for (index, term) in terms.enumerated() where term.count > 0 {
             let count = Double(term.count)
-            let casing = Double(max(term.upperCount, term.acronymCount)) / (1 + log(count))
-            let position = log(log(3 + Double(medians[index])))
+            let logCount = Int(term.count) < logs.count ? logs[Int(term.count)] : log(count)
+            let casing = Double(max(term.upperCount, term.acronymCount)) / (1 + logCount)
+            let median = Int(medians[index])
+            let position = median < positions.count ? positions[median] : log(log(3 + Double(medians[index])))
             let frequency = count / (mean + deviation)
             let left = term.leftTotal > 0 ? Double(term.leftDistinct) / Double(term.leftTotal) : 0
             let right = term.rightTotal > 0 ? Double(term.rightDistinct) / Double(term.rightTotal) : 0
