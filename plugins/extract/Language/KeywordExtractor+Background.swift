@@ -3,7 +3,7 @@ extension KeywordExtractor {
     /// model from a collection (`ingestctl extract background`).
     public func backgroundStems(of text: String, title: String?, language: String?) -> Set<String> {
         let tokens = TextTokens(title: title, text: text, maxBytes: Self.maxBytes)
-        let document = stemmers.withKit(for: language) { DocumentTerms(tokens: tokens, kit: $0) }
-        return Set(document.terms.lazy.filter { !$0.isStop }.map(\.stem))
+        let document = stemmers.withKit(for: language) { DocumentTerms(tokens: tokens, kit: $0, withStems: true) }
+        return Set(document.terms.indices.lazy.filter { !document.terms[$0].isStop }.map { document.stems[$0] })
     }
 }

@@ -43,7 +43,9 @@ public final class KeywordExtractor: Sendable {
         guard limit > 0, !text.isEmpty || !(title ?? "").isEmpty else { return [] }
         let tokens = TextTokens(title: title, text: text, maxBytes: Self.maxBytes)
         guard !tokens.tokens.isEmpty else { return [] }
-        let document = stemmers.withKit(for: language) { DocumentTerms(tokens: tokens, kit: $0) }
+        let document = stemmers.withKit(for: language) {
+            DocumentTerms(tokens: tokens, kit: $0, withStems: method == .tfidf)
+        }
         guard !document.candidates.isEmpty else { return [] }
 
         let scores: [Double]
@@ -52,7 +54,7 @@ public final class KeywordExtractor: Sendable {
             scores = YakeScorer.scores(document)
         case .tfidf:
             let model = background ?? BackgroundModel()
-            let stems = document.terms.map(\.stem)
+            let stems = document.stems
             var frequencies = model.frequencies(of: stems, language: language)
             if backgroundHoldsText {
                 frequencies.documents = max(0, frequencies.documents - 1)
@@ -62,7 +64,8 @@ public final class KeywordExtractor: Sendable {
             }
             scores = TfIdfScorer.scores(document, frequencies: frequencies)
             if learns, background != nil, !backgroundHoldsText {
-                model.add(stems: document.terms.lazy.filter { !$0.isStop }.map(\.stem), language: language)
+                let content = document.terms.indices.lazy.filter { !document.terms[$0].isStop }.map { stems[$0] }
+                model.add(stems: content, language: language)
             }
         }
         return Self.select(document, scores: scores, limit: limit)
@@ -75,32 +78,45 @@ public final class KeywordExtractor: Sendable {
     static func select(_ document: DocumentTerms, scores: [Double], limit: Int) -> [Keyword] {
         // Most candidates never come near the top: rank a few times `limit` of the best, and all of
         // them only when repeats use that up.
-        let positive = scores.indices.filter { scores[$0] > 0 }
-        let first = choose(document, scores: scores, order: top(positive, scores: scores, count: limit * 6), limit: limit)
-        if first.count == limit || positive.count <= limit * 6 { return first }
-        return choose(document, scores: scores, order: top(positive, scores: scores, count: positive.count), limit: limit)
+        let (best, positive) = top(scores, count: limit * 6)
+        let first = choose(document, scores: scores, order: best, limit: limit)
+        if first.count == limit || positive <= limit * 6 { return first }
+        // Candidates come in the order of their first occurrence, so a lower index is earlier.
+        let all = scores.indices.filter { scores[$0] > 0 }.sorted { a, b in
+            scores[a] != scores[b] ? scores[a] > scores[b] : a < b
+        }
+        return choose(document, scores: scores, order: all, limit: limit)
     }
 
-    /// The `count` best of `indices`, best first (ties: earlier in the text first).
-    private static func top(_ indices: [Int], scores: [Double], count: Int) -> [Int] {
+    /// The `count` best candidates of those scoring above 0, best first (ties: earlier in the text first),
+    /// and how many score above 0.
+    private static func top(_ scores: [Double], count: Int) -> (best: [Int], positive: Int) {
         var best: [Int] = []
         best.reserveCapacity(count + 1)
-        // Candidates come in the order of their first occurrence, so a lower index is earlier.
-        func better(_ a: Int, _ b: Int) -> Bool { scores[a] != scores[b] ? scores[a] > scores[b] : a < b }
-        if count >= indices.count { return indices.sorted(by: better) }
-        for index in indices {
-            if best.count == count, let last = best.last, !better(index, last) { continue }
-            var position = best.count
-            while position > 0 && better(index, best[position - 1]) { position -= 1 }
-            best.insert(index, at: position)
-            if best.count > count { best.removeLast() }
+        var positive = 0
+        // Once `best` is full, what a candidate must beat to enter: the score of the last one kept.
+        var floor = 0.0
+        scores.withUnsafeBufferPointer { scores in
+            // Indices only grow, so a candidate never beats an equal score already kept (that one is
+            // earlier): a plain `>` is the whole comparison.
+            for index in scores.indices {
+                let score = scores[index]
+                guard score > 0 else { continue }
+                positive += 1
+                if best.count == count && !(score > floor) { continue }
+                var position = best.count
+                while position > 0 && score > scores[best[position - 1]] { position -= 1 }
+                best.insert(index, at: position)
+                if best.count > count { best.removeLast() }
+                if best.count == count { floor = scores[best[count - 1]] }
+            }
         }
-        return best
+        return (best, positive)
     }
 
     private static func choose(_ document: DocumentTerms, scores: [Double], order: [Int], limit: Int) -> [Keyword] {
         // Content words of the phrases taken (three at most each: plain arrays beat sets here).
-        var taken: [[Int32]] = []
+        var taken: [DocumentTerms.PhraseTerms] = []
         var result: [Keyword] = []
         guard let best = order.first.map({ scores[$0] }) else { return [] }
         for index in order {

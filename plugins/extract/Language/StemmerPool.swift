@@ -35,7 +35,8 @@ final class WordKit {
     let language: String?
     private let stemmer: Stemmer?
     private let stopWords: Set<String>
-    /// Spelling as written (FNV-1a of the bytes) → index into `words`. A 64-bit hash: two spellings of
+    /// Spelling as written (``WordHash`` of the bytes) → stem id << 1 | stop, in the table itself (a
+    /// separate array of words was a second cache miss per lookup). A 64-bit hash: two spellings of
     /// the ~10⁵ a language kit holds collide with a chance of about 10⁻⁹.
     @exclusivity(unchecked)
     private var bySpelling = IntTable(capacity: 4_096)
@@ -44,8 +45,9 @@ final class WordKit {
     private var stemIds: [String: Int32] = [:]
     @exclusivity(unchecked)
     private(set) var stems: [String] = []
+    /// Spellings remembered.
     @exclusivity(unchecked)
-    private var words: [(stem: Int32, stop: Bool)] = []
+    private var words = 0
     /// Words remembered at most; then the memory starts again (between two texts).
     private let capacity = 200_000
 
@@ -57,18 +59,18 @@ final class WordKit {
 
     /// Forgets everything when full. Call between texts only: stem ids change.
     func trim() {
-        guard words.count > capacity else { return }
+        guard words > capacity else { return }
         bySpelling = IntTable(capacity: 4_096)
         stemIds = [:]
         stems = []
-        words = []
+        words = 0
     }
 
     /// The stem id and stop flag of a spelling; `lowercase` gives the word lowercased when it is new.
     /// Words of one character are stop words.
     @inline(__always)
     func word(hash: UInt64, length: Int, lowercase: () -> String) -> (stem: Int32, stop: Bool) {
-        let (index, _) = bySpelling.value(for: hash) {
+        let (packed, _) = bySpelling.value(for: hash) {
             let lower = lowercase()
             let stop = length == 1 || stopWords.contains(lower)
             let stem = stemmer?.stem(lower) ?? lower
@@ -80,10 +82,10 @@ final class WordKit {
                 stemIds[stem] = id
                 stems.append(stem)
             }
-            words.append((id, stop))
-            return Int32(words.count - 1)
+            words += 1
+            return id << 1 | (stop ? 1 : 0)
         }
-        return words[Int(index)]
+        return (packed >> 1, packed & 1 == 1)
     }
 }
 
