@@ -36,7 +36,7 @@ build() {
             -e '/generate_' -e 'TestKit.build/' -e '/InMemoryLogging.build/' -e 'PackageDiscoveredTests' \
             -e 'PackageTests.build' \
         | tr '\n' '\0' | xargs -0 ar rcs "$out/libingest.a"
-    libs="-L$out -lingest -lsqlite3 -lcurl -lxml2 -lz -lcld2 -lstemmer -lstdc++ -lswiftSynchronization"
+    libs="-L$out -lingest -lsqlite3 -lcurl -lxml2 -lz -lpq -lcld2 -lstemmer -lstdc++ -lswiftSynchronization"
 
     feed="FeedParser RSSParser AtomParser JSONFeedParser FeedXML FeedModel ItemIdentity FeedSchedule"
     want FeedParserFuzz && swiftc $common -module-name FeedParserFuzz $flags $xml \
