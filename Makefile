@@ -107,7 +107,7 @@ clean:
 	rm -rf .build var
 
 # The reliability suite (scripts/reliability.py, fuzz/): kill -9 at random moments of an ingest, a full disk,
-# consumers holding the database's locks, and libFuzzer on the feed parser, the HTML cleaner, the config
+# consumers holding the database's locks, misbehaving feeds and plugins under load, and libFuzzer on the feed parser, the HTML cleaner, the config
 # loader and the control API's request parser. A table goes to var/reliability/report.md; any failed check
 # fails the target. reliability-short is the CI version (fewer rounds, 20 s per fuzz target).
 .PHONY: reliability reliability-short reliability-ci
@@ -117,7 +117,7 @@ reliability: release
 reliability-short: release
 	python3 scripts/reliability.py --short --bin-dir .build/release
 
-# What `make test` runs (after test-install built the release binaries): the short crash, full-disk and
-# lock-holding runs, without fuzzing (building the fuzz targets alone takes a minute and a half).
+# What `make test` runs (after test-install built the release binaries): the short crash, full-disk,
+# lock-holding and feed/plugin-fault runs, without fuzzing (building the fuzz targets alone takes a minute and a half).
 reliability-ci: release
-	python3 scripts/reliability.py --short --only crash,disk,contention --bin-dir .build/release
+	python3 scripts/reliability.py --short --only crash,disk,contention,faults --bin-dir .build/release

@@ -36,7 +36,7 @@ build() {
             -e '/generate_' -e 'TestKit.build/' -e '/InMemoryLogging.build/' -e 'PackageDiscoveredTests' \
             -e 'PackageTests.build' \
         | tr '\n' '\0' | xargs -0 ar rcs "$out/libingest.a"
-    libs="-L$out -lingest -lsqlite3 -lcurl -lxml2 -lz -lcld2 -lstemmer -lstdc++ -lswiftSynchronization"
+    libs="-L$out -lingest -lsqlite3 -lcurl -lxml2 -lz -lpq -lcld2 -lstemmer -lstdc++ -lswiftSynchronization"
 
     feed="FeedParser RSSParser AtomParser JSONFeedParser FeedXML FeedModel ItemIdentity FeedSchedule"
     want FeedParserFuzz && swiftc $common -module-name FeedParserFuzz $flags $xml \
@@ -50,6 +50,9 @@ build() {
         fuzz/harness/RequestFuzz.swift -o "$out/bin/RequestFuzz" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
     want ConfigFuzz && swiftc $common -module-name ConfigFuzz $flags \
         fuzz/harness/ConfigFuzz.swift $libs -o "$out/bin/ConfigFuzz" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
+    # Its probe child, not instrumented: it only parses one text and exits.
+    want ConfigFuzz && swiftc -O -parse-as-library -swift-version 6 -module-name TOMLProbeChild $flags \
+        fuzz/harness/TOMLProbeChild.swift $libs -o "$out/bin/toml-probe" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
     for t in FeedParserFuzz CleanFuzz RequestFuzz ConfigFuzz; do
         want "$t" || continue
         [ -x "$out/bin/$t" ] || { echo "fuzz: $t did not build" >&2; exit 1; }

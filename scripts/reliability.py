@@ -6,13 +6,14 @@ binaries in temporary folders, each followed by checks on the inbox, the folders
   disk full   the database and the inbox on a small tmpfs that is filled up (or, when mounting is not
               permitted, under `prlimit --fsize`); then the space is given back
   contention  a consumer holds the write lock, another a long read, while files are dropped
+  faults      misbehaving feeds and exec plugins at the same time, under a load of dropped files
   fuzzing     the feed parser, the HTML cleaner, the config loader and the control API's request parser,
               with libFuzzer (fuzz/run.sh builds and runs the targets)
 
 Writes a Markdown table (fault, what was done, what was checked, result) to var/reliability/report.md and to
 stdout; exits 1 when any check failed.
 
-  python3 scripts/reliability.py [--short] [--bin-dir .build/release] [--only crash,disk,contention,fuzz]
+  python3 scripts/reliability.py [--short] [--bin-dir .build/release] [--only crash,disk,contention,faults,fuzz]
 """
 
 import argparse
@@ -670,6 +671,227 @@ def fuzz(args, report):
             summarize(problems), problems)
 
 
+# MARK: feed and plugin faults under load
+
+FEEDSERVER = os.path.join(ROOT, "Tests", "IngestIntegrationTests", "FeedServer", "feedserver.py")
+
+# Feeds that misbehave in every way the feed issue names, and two that do not.
+BAD_FEEDS = [("laughs", "/billion-laughs.xml"), ("unavailable", "/status/503"),
+             ("loop", "/redirect/loop"), ("to-file", "/redirect/file"), ("drip", "/drip"), ("huge", "/big"),
+             ("bomb", "/gzip-bomb"), ("missing", "/status/404")]
+GOOD_FEEDS = [("good", "/feed.xml", ["First item", "Second item"]), ("atom", "/atom.xml", ["Atom one"])]
+
+# `flaky` (on_error = skip) crashes on "crash-me", hangs on "hang-me", writes garbage for "garble-me";
+# `strict` (on_error = fail) gives its verdict `fail` on "poison": that file must end in failed/.
+PLUGIN_PRELUDE = """import json, sys, time
+def send(m):
+    sys.stdout.write(json.dumps(m) + "\\n")
+    sys.stdout.flush()
+json.loads(sys.stdin.readline())
+send({"hello": {"protocol": 1}})
+for line in sys.stdin:
+    message = json.loads(line)
+    if "id" not in message:
+        continue
+    text = message["article"]["text"]
+"""
+FLAKY = PLUGIN_PRELUDE + """    if "crash-me" in text:
+        sys.exit(3)
+    if "hang-me" in text:
+        time.sleep(3600)
+    if "garble-me" in text:
+        print("<html>not an answer</html>", flush=True)
+        continue
+    send({"id": message["id"], "action": "continue", "changes": {"fields": {"flaky": "seen"}}})
+"""
+STRICT = PLUGIN_PRELUDE + """    if "poison" in text:
+        send({"id": message["id"], "action": "fail", "reason": "poison found"})
+        continue
+    send({"id": message["id"], "action": "continue"})
+"""
+
+
+def faults(args, report):
+    count = 600 if args.short else 3000
+    base = tempfile.mkdtemp(prefix="rel-faults-", dir=args.tmp)
+    # The server exits when its stdin closes: it stays open until the end.
+    server = subprocess.Popen([sys.executable, FEEDSERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    problems = []
+    try:
+        port = int(server.stdout.readline().strip())
+        url = lambda path: f"http://127.0.0.1:{port}{path}"
+        plugins = os.path.join(base, "plugins")
+        for name, script, on_error in (("flaky", FLAKY, "skip"), ("strict", STRICT, "fail")):
+            os.makedirs(os.path.join(plugins, name))
+            with open(os.path.join(plugins, name, "plugin.py"), "w") as f:
+                f.write(script)
+            with open(os.path.join(plugins, name, "plugin.toml"), "w") as f:
+                f.write(f'name = "{name}"\ncommand = ["python3", "plugin.py"]\non_error = "{on_error}"\n'
+                        'timeout_ms = 1000\n')
+        feeds = "".join(f'[[sources.feeds]]\nname = "{n}"\nurl = "{url(p)}"\n\n'
+                        for n, p in BAD_FEEDS + [(n, p) for n, p, _ in GOOD_FEEDS])
+        extra = (f'[plugins]\ndirectories = ["{plugins}"]\n\n'
+                 '[pipeline]\nstages = ["clean", "dedupe", "flaky", "extract", "classify", "strict"]\n\n'
+                 f'[feeds]\ntimeout_secs = 3\nmax_body_bytes = 1048576\n\n{feeds}')
+        daemon = Daemon(args.bin_dir, base, extra=extra)
+        corpus = Corpus(args.seed + 3)
+        items, marked = [], {}
+        for n in range(count):
+            if n % 33 == 32:
+                name, data = corpus.bad(n)
+                items.append((name, data, False))
+                continue
+            name, data = corpus.good(n)
+            mark = next((m for every, m in ((47, "crash-me"), (61, "hang-me"), (53, "garble-me"), (71, "poison"))
+                         if n % every == every - 1), None)
+            if mark:
+                # In the body, which is the text plugins see (a text file's first line is its title).
+                data = data.replace(b"<p>", f"<p>{mark} ".encode(), 1) if name.endswith(".html") else \
+                    data.replace(b"\n\n", f"\n\n{mark} ".encode(), 1)
+                marked[name] = mark
+            items.append((name, data, mark != "poison"))
+        staging = os.path.join(base, "staging")
+        os.makedirs(staging)
+        started = time.time()
+        if not daemon.start():
+            problems.append(f"ingestd did not start:\n{daemon.log()[-1500:]}")
+            report.add("feed and plugin faults under load", "start ingestd with faulty feeds and plugins", "-",
+                       summarize(problems), problems)
+            keep_or_remove(args, base, problems)
+            return
+        stop = threading.Event()
+        deaths, polls = [], [0]
+
+        def watch():
+            # The daemon must stay up through all of it; feeds are polled on demand every two seconds (the
+            # daemon's own schedule waits a minute or more between polls).
+            while not stop.is_set():
+                if not daemon.alive():
+                    deaths.append(time.time() - started)
+                    return
+                daemon.ctl(["feeds", "poll"] + [n for n, _ in BAD_FEEDS] + [n for n, _, _ in GOOD_FEEDS], timeout=60)
+                polls[0] += 1
+                stop.wait(2.0)
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        rng = random.Random(args.seed)
+        for name, data, _ in items:
+            drop(daemon.inbox, staging, name, data, rename=rng.random() < 0.5)
+        expected = sum(1 for _, _, good in items if good) + sum(len(t) for _, _, t in GOOD_FEEDS)
+        finished = wait_until(lambda: not inbox_files(daemon.inbox) and queue_total(daemon.db) >= expected,
+                              timeout=900, step=0.5)
+        elapsed = time.time() - started
+        time.sleep(2.0)
+        stop.set()
+        watcher.join()
+        if deaths:
+            problems.append(f"ingestd exited at {deaths[0]:.0f} s:\n{daemon.log()[-1500:]}")
+        if not finished:
+            problems.append(f"not finished: {len(inbox_files(daemon.inbox))} files in the inbox, "
+                            f"{queue_total(daemon.db)} queued of {expected}")
+
+        # Feeds: each bad one shows its error and is still scheduled; each good item is queued once.
+        listing = daemon.ctl(["feeds", "list", "--json"])
+        feeds_by_name = {}
+        for line in listing.stdout.splitlines():
+            try:
+                entry = json.loads(line)
+                feeds_by_name[entry["name"]] = entry
+            except (ValueError, KeyError):
+                pass
+        for name, _ in BAD_FEEDS:
+            entry = feeds_by_name.get(name)
+            if entry is None:
+                problems.append(f"feed {name} not listed")
+                continue
+            if name == "laughs":
+                # Well-formed once its entity is not expanded: polled fine, its empty item rejected with a reason.
+                if not (entry.get("counts") or {}).get("rejected"):
+                    problems.append(f"feed laughs: no rejected item counted: {entry}")
+                continue
+            if not entry.get("lastError") or entry.get("consecutiveErrors", 0) < 2 or not entry.get("nextPollAt"):
+                problems.append(f"feed {name}: error not shown or not rescheduled: "
+                                f"{ {k: entry.get(k) for k in ('health', 'lastError', 'consecutiveErrors', 'nextPollAt')} }")
+        con = sqlite3.connect(f"file:{daemon.db}?mode=ro", uri=True, timeout=30)
+        feed_titles = [t for (t,) in con.execute(
+            "SELECT a.title FROM article a JOIN queueItem q ON q.articleId = a.id WHERE a.originKind = 'feed'")]
+        traces = dict(con.execute("SELECT location, trace FROM article WHERE originKind = 'folder'").fetchall())
+        fields = dict(con.execute("SELECT location, fields FROM article WHERE originKind = 'folder'").fetchall())
+        con.close()
+        for name, _, titles in GOOD_FEEDS:
+            for title in titles:
+                if feed_titles.count(title) != 1:
+                    problems.append(f"feed {name}: '{title}' queued {feed_titles.count(title)} times after {polls[0]} polls")
+
+        # Plugins: the faults counted and shown; each faulty article went on (skip) with the reason in its
+        # trace, each poisoned file failed with the plugin's reason.
+        plugins_list = daemon.ctl(["plugins", "list", "--json"])
+        states = {}
+        for line in plugins_list.stdout.splitlines():
+            try:
+                entry = json.loads(line)
+                states[entry["name"]] = entry
+            except (ValueError, KeyError):
+                pass
+        flaky = states.get("flaky", {})
+        counts = flaky.get("counts") or {}
+        if (flaky.get("restarts") or 0) < 1 or counts.get("timeouts", 0) < 1 or counts.get("bad_lines", 0) < 1:
+            problems.append(f"flaky plugin's faults not counted: restarts {flaky.get('restarts')}, counts {counts}")
+        if flaky.get("state") != "running" or states.get("strict", {}).get("state") != "running":
+            problems.append(f"plugins not running at the end: {[(n, e.get('state')) for n, e in states.items()]}")
+        skipped_collateral = 0
+        by_name = {os.path.basename(loc): loc for loc in traces}
+        for name, data, good in items:
+            if not good or name not in by_name:
+                continue
+            loc = by_name[name]
+            skipped = "skipped: plugin flaky" in traces[loc]
+            if name in marked and not skipped:
+                problems.append(f"{name} ({marked[name]}): no skip in its trace")
+            elif name not in marked and not skipped and '"flaky":"seen"' not in fields[loc].replace(" ", ""):
+                problems.append(f"{name}: neither through flaky nor skipped")
+            elif name not in marked and skipped:
+                skipped_collateral += 1
+        failed_dir = os.path.join(daemon.inbox, "failed")
+        for name, mark in marked.items():
+            if mark != "poison":
+                continue
+            try:
+                with open(os.path.join(failed_dir, name + ".error.json")) as f:
+                    reason = json.load(f).get("reason", "")
+            except (OSError, ValueError):
+                reason = ""
+            if "strict" not in reason or "poison found" not in reason:
+                problems.append(f"{name}: failed without the plugin's reason: {reason!r}")
+        exit_status = daemon.stop()
+        if exit_status != 0:
+            problems.append(f"SIGTERM exit status {exit_status}")
+        problems += check_placement(daemon.inbox, items)
+        queue_problems, queued = check_queue(daemon.db, items)
+        problems += queue_problems
+        kinds = {m: sum(1 for v in marked.values() if v == m) for m in ("crash-me", "hang-me", "garble-me", "poison")}
+        report.add(
+            "feed and plugin faults under load",
+            f"{count} files dropped at once ({count // 33} bad; {kinds['crash-me']} make plugin `flaky` crash, "
+            f"{kinds['hang-me']} hang it, {kinds['garble-me']} make it write garbage; {kinds['poison']} are failed by "
+            f"plugin `strict`) while {len(BAD_FEEDS)} bad feeds (entity bomb, 503, redirect loop, "
+            f"redirect to file://, 1 byte/s, 100 MiB, gzip bomb, 404) and {len(GOOD_FEEDS)} good ones are polled "
+            f"every 2 s ({polls[0]} rounds); {elapsed:.0f} s, {count / max(elapsed, 0.001):.0f} files/s",
+            "ingestd never exits and stops with 0; every good file's article exactly once in the queue and each "
+            "faulty one with `skipped: plugin flaky` in its trace "
+            f"({skipped_collateral} other articles in flight at a crash or hang skipped too); each poisoned file "
+            "in failed/ with the plugin's reason; every file in one of inbox/done/failed; each bad feed's error in "
+            "`feeds list` and still scheduled; each good feed item queued once; `plugins list` counts the "
+            "restarts, timeouts and bad lines",
+            summarize(problems), problems)
+        keep_or_remove(args, base, problems)
+    finally:
+        server.kill()
+        server.wait()
+
+
 # MARK: report
 
 
@@ -698,7 +920,7 @@ def main():
     parser.add_argument("--short", action="store_true", help="the CI version: fewer rounds and files, 20 s fuzzing")
     parser.add_argument("--bin-dir", default=os.path.join(ROOT, ".build/release"),
                         help="the folder holding the ingestd and ingestctl binaries")
-    parser.add_argument("--only", default="crash,disk,contention,fuzz", help="comma-separated: which faults")
+    parser.add_argument("--only", default="crash,disk,contention,faults,fuzz", help="comma-separated: which faults")
     parser.add_argument("--fuzz-seconds", type=int, default=0, help="seconds per fuzz target (default 20/300)")
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100000)
     parser.add_argument("--out", default=os.path.join(ROOT, "var/reliability/report.md"))
@@ -712,7 +934,7 @@ def main():
             sys.exit(f"reliability: no {exe} in {args.bin_dir} (swift build -c release first, or --bin-dir)")
     report = Report()
     started = time.time()
-    steps = {"crash": crash, "disk": disk_full, "contention": contention, "fuzz": fuzz}
+    steps = {"crash": crash, "disk": disk_full, "contention": contention, "faults": faults, "fuzz": fuzz}
     for name in args.only.split(","):
         steps[name.strip()](args, report)
     mode = "short" if args.short else "full"
