@@ -10,6 +10,12 @@ import IngestCore
 enum Bylines {
     /// The names in one byline text; empty when it holds none.
     static func names(in byline: String) -> [String] {
+        if let name = plainName(byline) { return [name] }
+        return namesByRules(in: byline)
+    }
+
+    /// ``names(in:)`` without the shortcut for a plain name.
+    static func namesByRules(in byline: String) -> [String] {
         var text = HTMLText.collapse(byline)
         guard !text.isEmpty, text.count <= 200, !looksLikeAddress(text) else { return [] }
         text = stripLead(text)
@@ -49,6 +55,57 @@ enum Bylines {
             if !names.contains(where: { $0.lowercased() == part.lowercased() }) { names.append(part) }
         }
         return names
+    }
+
+    /// The byline itself when it is plainly one name, as most JSON-LD and meta authors are ("Anna
+    /// Lindqvist"): one to six ASCII words of a capital and small letters, single spaces, none of them a
+    /// word the rules below act on (a lead, a joiner, a cut, a role, a month or day last, a generic byline).
+    /// Then ``names(in:)`` would return exactly `[byline]`; nil sends anything else through the rules.
+    static func plainName(_ byline: String) -> String? {
+        var copy = byline
+        let plain = copy.withUTF8 { bytes -> Bool in
+            guard bytes.count >= 2, bytes.count <= 70 else { return false }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 70) { lower -> Bool in
+                var words = 0
+                var i = 0
+                while true {
+                    // A word: a capital, then small letters; then one space and the next word, or the end.
+                    guard bytes[i] &- 0x41 < 26 else { return false }
+                    var j = i + 1
+                    while j < bytes.count, bytes[j] &- 0x61 < 26 { j += 1 }
+                    guard j - i >= 2 else { return false }
+                    words += 1
+                    for k in i..<j { lower[k - i] = bytes[k] | 0x20 }
+                    let word = UnsafeBufferPointer(rebasing: lower[0..<(j - i)])
+                    if ruleWords.contains(bytes: word) || (words > 1 && roleWords.contains(bytes: word)) || startsACut(word) {
+                        return false
+                    }
+                    if j == bytes.count { return words <= 6 && !calendarWords.contains(bytes: word) }
+                    guard bytes[j] == 0x20, j + 1 < bytes.count else { return false }
+                    i = j + 1
+                }
+            }
+        }
+        guard plain, !looksLikeAddress(byline), !notNames.contains(byline.lowercased()) else { return nil }
+        return byline
+    }
+
+    /// Words that make ``names(in:)`` cut, split or strip something (lowercased): leads ("by", "von"…, and
+    /// the first words of "written by"…), "and", "on".
+    private static let ruleWords: WordSet = [
+        "by", "von", "par", "por", "di", "door", "av", "written", "posted", "words", "story", "reporting", "text",
+        "author", "authors", "texto", "autor", "auteur", "and", "on",
+    ]
+
+    /// Month and day names (``Cues/calendarWords``): one last is cut by the rules.
+    private static let calendarWords = WordSet(Cues.calendarWords)
+
+    /// A word beginning "updated", "published" or "posted": the rules cut the byline there.
+    private static func startsACut(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        for cut in ["updated", "published", "posted"] as [StaticString] where word.count >= cut.utf8CodeUnitCount {
+            if (0..<cut.utf8CodeUnitCount).allSatisfy({ word[$0] == cut.utf8Start[$0] }) { return true }
+        }
+        return false
     }
 
     /// "Joshua Sokol Contributing Correspondent" → "Joshua Sokol": a role after the name is cut from its

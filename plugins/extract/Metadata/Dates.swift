@@ -159,6 +159,18 @@ enum Dates {
 
     static let dateLeads = ["published", "posted", "updated", "last updated", "modified", "date:", "dated", "first published"]
 
+    /// Whether a line that ``inText(_:now:)`` reads could give a modified date: one starting with "updated",
+    /// "last updated" or "modified", whatever its case.
+    static func hasUpdateLine(_ paragraphs: [Substring]) -> Bool {
+        for paragraph in paragraphs.prefix(6) {
+            for line in Sentences.lines(paragraph, limit: 3) where line.utf8.count <= 200 {
+                let lower = line.asciiLowercasedPrefix(12) ?? line.lowercased()
+                if lower.hasPrefix("updated") || lower.hasPrefix("last updated") || lower.hasPrefix("modified") { return true }
+            }
+        }
+        return false
+    }
+
     /// A short date line near the top of the text ("Published March 22, 2024", "22 March 2024 | 10:05").
     /// Returns the published date and, from an "Updated …" line, the modified one.
     static func inText(_ paragraphs: [Substring], now: Date = Date()) -> (published: DateValue?, modified: DateValue?) {

@@ -160,7 +160,9 @@ struct PageMetadata {
                 break
             }
         }
-        if published == nil || modified == nil {
+        // With the published date known, a text line can only add a modified one, which needs an "Updated …"
+        // line: most pages have none, and reading every date line costs more than the rest of this.
+        if published == nil || (modified == nil && Dates.hasUpdateLine(paragraphs)) {
             let lines = Dates.inText(paragraphs)
             if published == nil, let date = lines.published {
                 published = date
