@@ -148,4 +148,33 @@ struct EntityBytesTests {
         }
         #expect(table.count == reference.count)
     }
+
+    @Test("gazetteer lookups by bytes (behind the shape filter) answer as lookups by String")
+    func gazetteerBytes() {
+        let gazetteer = Gazetteer.builtIn
+        var names = Set(GazetteerData.places + GazetteerData.organisations + GazetteerData.givenNames)
+        for text in Self.samples(300) {
+            let words = Tokens.tokenize(text).filter { $0.kind == .word }.map(\.text)
+            names.formUnion(words)
+            for (a, b) in zip(words, words.dropFirst()) { names.insert(a + " " + b) }
+        }
+        names.formUnion(["", "X", "Kenyaa", "Bosnia and Herzegovina", "Cocos (Keeling) Islands", "\u{212A}abul"])
+        for name in names {
+            let found = Array(name.utf8).withUnsafeBufferPointer { gazetteer.kind(bytes: $0) }
+            #expect(found == gazetteer.kind(of: name), "\(name.debugDescription)")
+        }
+    }
+
+    @Test("a shape filter never turns away a word that was put in")
+    func shapeFilter() {
+        var rng = SystemRandomNumberGenerator()
+        var filter = ShapeFilter()
+        var words: [[UInt8]] = []
+        for _ in 0..<2_000 {
+            let word = (0..<Int.random(in: 0...12, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            word.withUnsafeBufferPointer { filter.insert($0) }
+            words.append(word)
+        }
+        for word in words { #expect(word.withUnsafeBufferPointer { filter.mayContain($0) }) }
+    }
 }
