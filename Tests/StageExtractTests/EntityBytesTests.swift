@@ -40,6 +40,10 @@ struct EntityBytesTests {
             "Officials said Russia's Investigative Committee opened a case in \u{212A}abul. Kabul officials said Kabul was calm.",
             "The Bank of England and the bank of Lorland met the Ministry of Defence near Crocus City Hall.",
             "Zoë Martin spoke. Zoe\u{308} Martin spoke again, and Martin said more.",
+            // More tokens than a third of the bytes: tokenized again with room for one per byte.
+            String(repeating: "Kenya!", count: 40), String(repeating: "A.", count: 100), String(repeating: "…", count: 300),
+            String(repeating: "Mr. Putin. ", count: 30) + String(repeating: "!?", count: 200),
+            String(repeating: "!", count: 500), String(repeating: "a,", count: 300) + "Kenya said.",
         ]
         for _ in 0..<count { texts.append(randomText(&rng, pieces: Int.random(in: 0...60, using: &rng))) }
         return texts
