@@ -55,7 +55,16 @@ struct TokenList {
 
     init(_ text: String) {
         bytes = Array(text.utf8)
-        lowered = bytes.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+        // Into uninitialised storage, in a loop the compiler vectorises (`map` appended byte by byte).
+        lowered = bytes.withUnsafeBufferPointer { bytes in
+            [UInt8](unsafeUninitializedCapacity: bytes.count) { lowered, count in
+                for i in 0..<bytes.count {
+                    let b = bytes[i]
+                    lowered[i] = b &- 0x41 < 26 ? b | 0x20 : b
+                }
+                count = bytes.count
+            }
+        }
         var lowered = self.lowered
         // Room for a token per three bytes, which prose never exceeds (about one per six); text dense with
         // marks is read again with room for one per byte, the most there can be.
