@@ -5,7 +5,7 @@ import Foundation
 ///
 /// No Strings are made while reading: a word's text is `start..<end` of the text's UTF-8 bytes, its
 /// lowercase form `lowerStart..<lowerEnd` of ``TokenList/lowered``, and the recogniser looks both up in its
-/// tables by bytes. Strings are made only for the words of mentions (and for the rare questions that
+/// tables by bytes. Strings are made only for the entities returned (and for the rare questions that
 /// depend on characters rather than bytes, on words with non-ASCII letters).
 struct TextToken {
     var start: Int32
