@@ -40,6 +40,10 @@ struct EntityBytesTests {
             "Officials said Russia's Investigative Committee opened a case in \u{212A}abul. Kabul officials said Kabul was calm.",
             "The Bank of England and the bank of Lorland met the Ministry of Defence near Crocus City Hall.",
             "Zoë Martin spoke. Zoe\u{308} Martin spoke again, and Martin said more.",
+            // More tokens than a third of the bytes: tokenized again with room for one per byte.
+            String(repeating: "Kenya!", count: 40), String(repeating: "A.", count: 100), String(repeating: "…", count: 300),
+            String(repeating: "Mr. Putin. ", count: 30) + String(repeating: "!?", count: 200),
+            String(repeating: "!", count: 500), String(repeating: "a,", count: 300) + "Kenya said.",
         ]
         for _ in 0..<count { texts.append(randomText(&rng, pieces: Int.random(in: 0...60, using: &rng))) }
         return texts
@@ -147,5 +151,34 @@ struct EntityBytesTests {
             #expect(key.withUnsafeBufferPointer { table.value($0) } == expected)
         }
         #expect(table.count == reference.count)
+    }
+
+    @Test("gazetteer lookups by bytes (behind the shape filter) answer as lookups by String")
+    func gazetteerBytes() {
+        let gazetteer = Gazetteer.builtIn
+        var names = Set(GazetteerData.places + GazetteerData.organisations + GazetteerData.givenNames)
+        for text in Self.samples(300) {
+            let words = Tokens.tokenize(text).filter { $0.kind == .word }.map(\.text)
+            names.formUnion(words)
+            for (a, b) in zip(words, words.dropFirst()) { names.insert(a + " " + b) }
+        }
+        names.formUnion(["", "X", "Kenyaa", "Bosnia and Herzegovina", "Cocos (Keeling) Islands", "\u{212A}abul"])
+        for name in names {
+            let found = Array(name.utf8).withUnsafeBufferPointer { gazetteer.kind(bytes: $0) }
+            #expect(found == gazetteer.kind(of: name), "\(name.debugDescription)")
+        }
+    }
+
+    @Test("a shape filter never turns away a word that was put in")
+    func shapeFilter() {
+        var rng = SystemRandomNumberGenerator()
+        var filter = ShapeFilter()
+        var words: [[UInt8]] = []
+        for _ in 0..<2_000 {
+            let word = (0..<Int.random(in: 0...12, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            word.withUnsafeBufferPointer { filter.insert($0) }
+            words.append(word)
+        }
+        for word in words { #expect(word.withUnsafeBufferPointer { filter.mayContain($0) }) }
     }
 }

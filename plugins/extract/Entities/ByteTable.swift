@@ -138,3 +138,33 @@ struct ByteTable {
         return h ^ (h >> 29)
     }
 }
+
+/// A bit per (length, first byte, last byte) of the words put in: a word whose bit is clear was never put in,
+/// so a table lookup can be skipped for most words that are not in the table, without hashing them.
+struct ShapeFilter: Sendable {
+    private var bits = [UInt64](repeating: 0, count: 64)
+
+    @inline(__always)
+    private static func bit(_ word: UnsafeBufferPointer<UInt8>) -> Int {
+        let count = UInt32(truncatingIfNeeded: word.count)
+        let shape = count &* 0x9E37_79B1 ^ UInt32(word.first ?? 0) << 8 ^ UInt32(word.last ?? 0) << 16
+        return Int((shape &* 0x85EB_CA6B) >> 20)
+    }
+
+    mutating func insert(_ word: UnsafeBufferPointer<UInt8>) {
+        let bit = Self.bit(word)
+        bits[bit >> 6] |= 1 << UInt64(bit & 63)
+    }
+
+    mutating func insert(_ word: String) {
+        var word = word
+        word.withUTF8 { insert($0) }
+    }
+
+    /// False when `word` was certainly never put in.
+    @inline(__always)
+    func mayContain(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        let bit = Self.bit(word)
+        return bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+}

@@ -152,31 +152,20 @@ enum Cues {
 /// themselves) are on no list, and are turned away on their length and end bytes without being hashed.
 struct CueTable {
     private var table: ByteTable
-    /// One bit per (length, first byte, last byte) of a word on a list.
-    private var filter = [UInt64](repeating: 0, count: 64)
+    private var filter = ShapeFilter()
 
     init(_ cues: [String: Cue]) {
         table = ByteTable(capacity: cues.count)
         for (word, cue) in cues {
             table.set(word, Int32(bitPattern: cue.rawValue))
-            let utf8 = Array(word.utf8)
-            let bit = Self.bit(count: utf8.count, first: utf8.first ?? 0, last: utf8.last ?? 0)
-            filter[bit >> 6] |= 1 << UInt64(bit & 63)
+            filter.insert(word)
         }
-    }
-
-    @inline(__always)
-    private static func bit(count: Int, first: UInt8, last: UInt8) -> Int {
-        let shape = UInt32(truncatingIfNeeded: count) &* 0x9E37_79B1 ^ UInt32(first) << 8 ^ UInt32(last) << 16
-        return Int((shape &* 0x85EB_CA6B) >> 20)
     }
 
     /// The lists `word` is on.
     @inline(__always)
     func cues(_ word: UnsafeBufferPointer<UInt8>) -> Cue {
-        guard let last = word.last else { return [] }
-        let bit = Self.bit(count: word.count, first: word[0], last: last)
-        guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return [] }
+        guard filter.mayContain(word) else { return [] }
         return Cue(rawValue: UInt32(bitPattern: table.value(word) ?? 0))
     }
 }

@@ -74,9 +74,6 @@ struct Mentions {
         words[Int(mention.wordStart)..<Int(mention.wordStart + mention.wordCount)]
     }
 
-    /// A numbered word's text.
-    func string(word: Int32, _ view: TokenView) -> String { view.string(view[Int(wordTokens[Int(word)])]) }
-
     /// The mention's words joined by spaces, made from their bytes in one go.
     func name(of mention: EntityRecognizer.Mention, _ view: TokenView) -> String {
         let words = words(of: mention)

@@ -9,6 +9,9 @@ import IngestCore
 struct Gazetteer: Sendable {
     /// Each name's kind, as its index in ``allKinds``.
     var kinds = WordTable()
+    /// The shapes of the names in ``kinds``: most runs looked up are no known name, and are turned away
+    /// here without a hash.
+    private var kindShapes = ShapeFilter()
     static let allKinds: [Entity.Kind] = [.person, .organisation, .place]
     var givenNames = WordSet()
     /// Every word of a multi-word entry, so a sentence-initial word that starts a known name is kept.
@@ -26,6 +29,7 @@ struct Gazetteer: Sendable {
 
     mutating func add(_ name: String, _ kind: Entity.Kind) {
         kinds[name] = Self.allKinds.firstIndex(of: kind)!
+        kindShapes.insert(name)
         let words = name.split(separator: " ")
         longest = max(longest, words.count)
         for word in words { entryWords.insert(String(word)) }
@@ -35,7 +39,8 @@ struct Gazetteer: Sendable {
 
     /// The kind of the name spelled by `name` (UTF-8).
     func kind(bytes name: UnsafeBufferPointer<UInt8>) -> Entity.Kind? {
-        kinds.value(bytes: name).map { Self.allKinds[$0] }
+        guard kindShapes.mayContain(name) else { return nil }
+        return kinds.value(bytes: name).map { Self.allKinds[$0] }
     }
 
     /// The built-in lists plus the entries of a file.

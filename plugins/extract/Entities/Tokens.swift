@@ -5,7 +5,7 @@ import Foundation
 ///
 /// No Strings are made while reading: a word's text is `start..<end` of the text's UTF-8 bytes, its
 /// lowercase form `lowerStart..<lowerEnd` of ``TokenList/lowered``, and the recogniser looks both up in its
-/// tables by bytes. Strings are made only for the words of mentions (and for the rare questions that
+/// tables by bytes. Strings are made only for the entities returned (and for the rare questions that
 /// depend on characters rather than bytes, on words with non-ASCII letters).
 struct TextToken {
     var start: Int32
@@ -55,9 +55,25 @@ struct TokenList {
 
     init(_ text: String) {
         bytes = Array(text.utf8)
-        lowered = bytes.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+        // Into uninitialised storage, in a loop the compiler vectorises (`map` appended byte by byte).
+        lowered = bytes.withUnsafeBufferPointer { bytes in
+            [UInt8](unsafeUninitializedCapacity: bytes.count) { lowered, count in
+                for i in 0..<bytes.count {
+                    let b = bytes[i]
+                    lowered[i] = b &- 0x41 < 26 ? b | 0x20 : b
+                }
+                count = bytes.count
+            }
+        }
         var lowered = self.lowered
-        tokens = bytes.withUnsafeBufferPointer { Self.tokenize($0, lowered: &lowered) }
+        // Room for a token per three bytes, which prose never exceeds (about one per six); text dense with
+        // marks is read again with room for one per byte, the most there can be.
+        let textCount = lowered.count
+        tokens = bytes.withUnsafeBufferPointer { bytes in
+            if let tokens = Self.tokenize(bytes, lowered: &lowered, room: bytes.count / 3 + 64) { return tokens }
+            lowered.removeSubrange(textCount...)
+            return Self.tokenize(bytes, lowered: &lowered, room: bytes.count + 1)!
+        }
         self.lowered = lowered
     }
 
@@ -77,11 +93,12 @@ struct TokenList {
     /// (`Jean-Pierre`, `O'Neill`); dotted abbreviations such as `U.S.` stay one word. Scalars are decoded
     /// where they are read.
     ///
-    /// The tokens are written straight into the array's storage, which has room for the most there can be
-    /// (one per byte): no capacity or uniqueness checks per token.
-    private static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, lowered: inout [UInt8]) -> [TextToken] {
+    /// The tokens are written straight into the storage of an array with room for `room` of them: no
+    /// capacity or uniqueness checks per token. Nil when there are more.
+    private static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, lowered: inout [UInt8], room: Int) -> [TextToken]? {
         let n = bytes.count
-        return [TextToken](unsafeUninitializedCapacity: n + 1) { tokens, tokenCount in
+        var full = false
+        let tokens = [TextToken](unsafeUninitializedCapacity: room) { tokens, tokenCount in
             /// Appends a token (there is room for one per byte).
             @inline(__always) func append(_ token: TextToken) {
                 (tokens.baseAddress! + tokenCount).initialize(to: token)
@@ -116,6 +133,11 @@ struct TokenList {
             var i = 0
             var atSentenceStart = true
             while i < n {
+                // Each pass adds at most one token.
+                guard tokenCount < room else {
+                    full = true
+                    break
+                }
                 // Spaces and ASCII, most of the text, need no decoding.
                 let b0 = bytes[i]
                 let s: Unicode.Scalar
@@ -274,6 +296,7 @@ struct TokenList {
                 i += width
             }
         }
+        return full ? nil : tokens
     }
 
     /// The token before a final `.` is an abbreviation (Mr, Dr, St…) or a single capital (an initial).
