@@ -210,7 +210,8 @@ struct DocumentTerms {
         // three-word ones go through a hash table.
         var singleWord = [Int32](repeating: -1, count: terms.count)
         var byPair = [Int32](repeating: -1, count: pairCounts.count)
-        var byKey = IntTable(capacity: count)
+        // Distinct three-word phrases are usually fewer than one per two tokens (else the table grows).
+        var byKey = IntTable(capacity: count / 2)
         // At most three candidates start at a token: the array is filled in place, without a check of
         // its uniqueness and capacity at each step.
         candidates = [Candidate](unsafeUninitializedCapacity: count * Self.maximumWords) { candidates, made in
