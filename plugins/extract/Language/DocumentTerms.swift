@@ -40,7 +40,7 @@ struct DocumentTerms {
         var length: Int32
         var count: Int32 = 0
         /// Token index of the first word of its first and of its last occurrence: the occurrences
-        /// themselves are only looked for when a phrase is shown (``occurrences(of:limit:)``).
+        /// themselves are only looked for when a phrase is shown (``occurrences(of:into:)``).
         var firstOccurrence: Int32
         var lastOccurrence: Int32
 
@@ -69,7 +69,7 @@ struct DocumentTerms {
 
     init(tokens: TextTokens, kit: WordKit, withStems: Bool) {
         self.tokens = tokens
-        pairNumbers = IntTable(capacity: tokens.tokens.count)
+        pairNumbers = IntTable(capacity: 0)  // replaced by readTerms
         readTerms(kit)
         if withStems { stems = terms.map { kit.stems[Int($0.stemId)] } }
         collectCandidates()
