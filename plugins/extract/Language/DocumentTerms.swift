@@ -78,10 +78,28 @@ struct DocumentTerms {
     /// Reads each token's term and counts the terms, their pairs and sentences, in one pass.
     private mutating func readTerms(_ kit: WordKit) {
         // Two levels: this text's own spellings first (a small table that stays in cache: most words
-        // repeat within an article), then the kit's memory of every spelling seen (large: one cache miss).
-        // Spelling → term << 1 | stop.
+        // repeat within an article), then the kit's memory of every spelling seen (large: one cache miss
+        // per spelling). The kit is asked about the text's spellings one after the other, in a loop of
+        // its own: lookups that do not wait on each other overlap their cache misses.
         let list = tokens.tokens
+        // Spelling → its number, in order of first appearance; each token's spelling (-1: no term).
         var bySpelling = IntTable(capacity: list.count / 2)
+        var spellingOfToken = [Int32](repeating: -1, count: list.count)
+        var firstOfSpelling: [Int32] = []
+        spellingOfToken.withUnsafeMutableBufferPointer { spellingOfToken in
+            for index in list.indices {
+                let token = list[index]
+                if token.isNumber || Int(token.end - token.start) > Self.maximumWordBytes { continue }
+                spellingOfToken[index] = bySpelling.value(for: token.hash) {
+                    firstOfSpelling.append(Int32(index))
+                    return Int32(firstOfSpelling.count - 1)
+                }.value
+            }
+        }
+        let words = firstOfSpelling.map { first in
+            let token = list[Int(first)]
+            return kit.word(hash: token.hash, length: Int(token.end - token.start)) { Self.lowercased(tokens, token) }
+        }
         // The kit's stem id + 1 → this text's term.
         var termOfStem = IntTable(capacity: list.count / 2)
         var pairs = IntTable(capacity: list.count)
@@ -92,25 +110,27 @@ struct DocumentTerms {
         var lastOfTerm = [Int32](repeating: -1, count: list.count)
         var tokenTerms: [TokenTerm] = []
         let terms = [Term](unsafeUninitializedCapacity: list.count) { terms, termsMade in
+            // Each spelling's term << 1 | stop. Terms are numbered as their stems first appear in the text:
+            // spellings are numbered in that order too.
+            let termOfSpelling = words.map { word in
+                let (term, _) = termOfStem.value(for: UInt64(word.stem + 1)) {
+                    (terms.baseAddress! + termsMade).initialize(to: Term(stemId: word.stem, isStop: word.stop))
+                    termsMade += 1
+                    return Int32(termsMade - 1)
+                }
+                return term << 1 | (word.stop ? 1 : 0)
+            }
             tokenTerms = [TokenTerm](unsafeUninitializedCapacity: list.count) { tokenTerms, initialized in
                 pairCounts.withUnsafeMutableBufferPointer { pairCounts in
                     lastOfTerm.withUnsafeMutableBufferPointer { lastOfTerm in
                         for index in list.indices {
                             let token = list[index]
-                            let length = Int(token.end - token.start)
-                            if token.isNumber || length > Self.maximumWordBytes {
+                            let spelling = spellingOfToken[index]
+                            guard spelling >= 0 else {
                                 tokenTerms[index] = TokenTerm(term: -1, isStop: true)
                                 continue
                             }
-                            let (packed, _) = bySpelling.value(for: token.hash) {
-                                let word = kit.word(hash: token.hash, length: length) { Self.lowercased(tokens, token) }
-                                let (term, _) = termOfStem.value(for: UInt64(word.stem + 1)) {
-                                    (terms.baseAddress! + termsMade).initialize(to: Term(stemId: word.stem, isStop: word.stop))
-                                    termsMade += 1
-                                    return Int32(termsMade - 1)
-                                }
-                                return term << 1 | (word.stop ? 1 : 0)
-                            }
+                            let packed = termOfSpelling[Int(spelling)]
                             let term = packed >> 1
                             tokenTerms[index] = TokenTerm(term: term, isStop: packed & 1 == 1)
 
