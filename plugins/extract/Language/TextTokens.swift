@@ -275,6 +275,7 @@ extension TextTokens {
         }
 
         /// Reads the word starting at `start`, appends it, and returns the index after it.
+        @inline(__always)
         private mutating func readWord(from start: Int) -> Int {
             let bytes = self.bytes
             let count = bytes.count
