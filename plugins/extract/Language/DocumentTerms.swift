@@ -63,13 +63,12 @@ struct DocumentTerms {
     /// not, and fetching each from the kit's large table was a cache miss).
     private(set) var stems: [String] = []
     private(set) var candidates: [Candidate] = []
-    /// Adjacent term pairs (within a phrase segment): pair key → pair number, and how often each occurs.
-    private var pairNumbers: IntTable
+    /// How often each pair of adjacent terms (within a phrase segment) occurs, by pair number (see
+    /// ``TokenTerm/pair``).
     private var pairCounts: [Int32] = []
 
     init(tokens: TextTokens, kit: WordKit, withStems: Bool) {
         self.tokens = tokens
-        pairNumbers = IntTable(capacity: 0)  // replaced by readTerms
         readTerms(kit)
         if withStems { stems = terms.map { kit.stems[Int($0.stemId)] } }
         collectCandidates()
@@ -173,7 +172,6 @@ struct DocumentTerms {
         pairCounts.removeLast(pairCounts.count - pairsMade)
         self.terms = terms
         self.tokenTerms = tokenTerms
-        self.pairNumbers = pairs
         self.pairCounts = pairCounts
     }
 
@@ -187,10 +185,12 @@ struct DocumentTerms {
     @inline(__always)
     static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(a + 1)) << 32 | UInt64(UInt32(b + 1)) }
 
-    /// How often `b` directly follows `a`.
-    func pairCount(_ a: Int32, _ b: Int32) -> Int {
-        guard let pair = pairNumbers.value(for: Self.pairKey(a, b)) else { return 0 }
-        return Int(pairCounts[Int(pair)])
+    /// How often the term of token `index` directly follows the term of the token before it (0 when the
+    /// two form no pair). For a word of a candidate's first occurrence this is the count of the candidate's
+    /// own pair there, found without a hash lookup.
+    func pairCount(endingAt index: Int) -> Int {
+        let pair = tokenTerms[index].pair
+        return pair >= 0 ? Int(pairCounts[Int(pair)]) : 0
     }
 
     /// The median sentence of each term: of the distinct sentences it occurs in, number `count / 2`
