@@ -40,7 +40,7 @@ struct DocumentTerms {
         var length: Int32
         var count: Int32 = 0
         /// Token index of the first word of its first and of its last occurrence: the occurrences
-        /// themselves are only looked for when a phrase is shown (``occurrences(of:limit:)``).
+        /// themselves are only looked for when a phrase is shown (``occurrences(of:into:)``).
         var firstOccurrence: Int32
         var lastOccurrence: Int32
 
@@ -63,13 +63,12 @@ struct DocumentTerms {
     /// not, and fetching each from the kit's large table was a cache miss).
     private(set) var stems: [String] = []
     private(set) var candidates: [Candidate] = []
-    /// Adjacent term pairs (within a phrase segment): pair key → pair number, and how often each occurs.
-    private var pairNumbers: IntTable
+    /// How often each pair of adjacent terms (within a phrase segment) occurs, by pair number (see
+    /// ``TokenTerm/pair``).
     private var pairCounts: [Int32] = []
 
     init(tokens: TextTokens, kit: WordKit, withStems: Bool) {
         self.tokens = tokens
-        pairNumbers = IntTable(capacity: tokens.tokens.count)
         readTerms(kit)
         if withStems { stems = terms.map { kit.stems[Int($0.stemId)] } }
         collectCandidates()
@@ -78,10 +77,28 @@ struct DocumentTerms {
     /// Reads each token's term and counts the terms, their pairs and sentences, in one pass.
     private mutating func readTerms(_ kit: WordKit) {
         // Two levels: this text's own spellings first (a small table that stays in cache: most words
-        // repeat within an article), then the kit's memory of every spelling seen (large: one cache miss).
-        // Spelling → term << 1 | stop.
+        // repeat within an article), then the kit's memory of every spelling seen (large: one cache miss
+        // per spelling). The kit is asked about the text's spellings one after the other, in a loop of
+        // its own: lookups that do not wait on each other overlap their cache misses.
         let list = tokens.tokens
+        // Spelling → its number, in order of first appearance; each token's spelling (-1: no term).
         var bySpelling = IntTable(capacity: list.count / 2)
+        var spellingOfToken = [Int32](repeating: -1, count: list.count)
+        var firstOfSpelling: [Int32] = []
+        spellingOfToken.withUnsafeMutableBufferPointer { spellingOfToken in
+            for index in list.indices {
+                let token = list[index]
+                if token.isNumber || Int(token.end - token.start) > Self.maximumWordBytes { continue }
+                spellingOfToken[index] = bySpelling.value(for: token.hash) {
+                    firstOfSpelling.append(Int32(index))
+                    return Int32(firstOfSpelling.count - 1)
+                }.value
+            }
+        }
+        let words = firstOfSpelling.map { first in
+            let token = list[Int(first)]
+            return kit.word(hash: token.hash, length: Int(token.end - token.start)) { Self.lowercased(tokens, token) }
+        }
         // The kit's stem id + 1 → this text's term.
         var termOfStem = IntTable(capacity: list.count / 2)
         var pairs = IntTable(capacity: list.count)
@@ -92,25 +109,27 @@ struct DocumentTerms {
         var lastOfTerm = [Int32](repeating: -1, count: list.count)
         var tokenTerms: [TokenTerm] = []
         let terms = [Term](unsafeUninitializedCapacity: list.count) { terms, termsMade in
+            // Each spelling's term << 1 | stop. Terms are numbered as their stems first appear in the text:
+            // spellings are numbered in that order too.
+            let termOfSpelling = words.map { word in
+                let (term, _) = termOfStem.value(for: UInt64(word.stem + 1)) {
+                    (terms.baseAddress! + termsMade).initialize(to: Term(stemId: word.stem, isStop: word.stop))
+                    termsMade += 1
+                    return Int32(termsMade - 1)
+                }
+                return term << 1 | (word.stop ? 1 : 0)
+            }
             tokenTerms = [TokenTerm](unsafeUninitializedCapacity: list.count) { tokenTerms, initialized in
                 pairCounts.withUnsafeMutableBufferPointer { pairCounts in
                     lastOfTerm.withUnsafeMutableBufferPointer { lastOfTerm in
                         for index in list.indices {
                             let token = list[index]
-                            let length = Int(token.end - token.start)
-                            if token.isNumber || length > Self.maximumWordBytes {
+                            let spelling = spellingOfToken[index]
+                            guard spelling >= 0 else {
                                 tokenTerms[index] = TokenTerm(term: -1, isStop: true)
                                 continue
                             }
-                            let (packed, _) = bySpelling.value(for: token.hash) {
-                                let word = kit.word(hash: token.hash, length: length) { Self.lowercased(tokens, token) }
-                                let (term, _) = termOfStem.value(for: UInt64(word.stem + 1)) {
-                                    (terms.baseAddress! + termsMade).initialize(to: Term(stemId: word.stem, isStop: word.stop))
-                                    termsMade += 1
-                                    return Int32(termsMade - 1)
-                                }
-                                return term << 1 | (word.stop ? 1 : 0)
-                            }
+                            let packed = termOfSpelling[Int(spelling)]
                             let term = packed >> 1
                             tokenTerms[index] = TokenTerm(term: term, isStop: packed & 1 == 1)
 
@@ -153,7 +172,6 @@ struct DocumentTerms {
         pairCounts.removeLast(pairCounts.count - pairsMade)
         self.terms = terms
         self.tokenTerms = tokenTerms
-        self.pairNumbers = pairs
         self.pairCounts = pairCounts
     }
 
@@ -167,10 +185,12 @@ struct DocumentTerms {
     @inline(__always)
     static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(a + 1)) << 32 | UInt64(UInt32(b + 1)) }
 
-    /// How often `b` directly follows `a`.
-    func pairCount(_ a: Int32, _ b: Int32) -> Int {
-        guard let pair = pairNumbers.value(for: Self.pairKey(a, b)) else { return 0 }
-        return Int(pairCounts[Int(pair)])
+    /// How often the term of token `index` directly follows the term of the token before it (0 when the
+    /// two form no pair). For a word of a candidate's first occurrence this is the count of the candidate's
+    /// own pair there, found without a hash lookup.
+    func pairCount(endingAt index: Int) -> Int {
+        let pair = tokenTerms[index].pair
+        return pair >= 0 ? Int(pairCounts[Int(pair)]) : 0
     }
 
     /// The median sentence of each term: of the distinct sentences it occurs in, number `count / 2`
@@ -210,7 +230,8 @@ struct DocumentTerms {
         // three-word ones go through a hash table.
         var singleWord = [Int32](repeating: -1, count: terms.count)
         var byPair = [Int32](repeating: -1, count: pairCounts.count)
-        var byKey = IntTable(capacity: count)
+        // Distinct three-word phrases are usually fewer than one per two tokens (else the table grows).
+        var byKey = IntTable(capacity: count / 2)
         // At most three candidates start at a token: the array is filled in place, without a check of
         // its uniqueness and capacity at each step.
         candidates = [Candidate](unsafeUninitializedCapacity: count * Self.maximumWords) { candidates, made in

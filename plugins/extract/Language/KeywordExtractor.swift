@@ -104,9 +104,15 @@ public final class KeywordExtractor: Sendable {
                 guard score > 0 else { continue }
                 positive += 1
                 if best.count == count && !(score > floor) { continue }
-                var position = best.count
-                while position > 0 && score > scores[best[position - 1]] { position -= 1 }
-                best.insert(index, at: position)
+                // After every kept candidate scoring at least as much (a prefix: `best` runs from high
+                // to low), found by halving.
+                var low = 0
+                var high = best.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if scores[best[middle]] >= score { low = middle + 1 } else { high = middle }
+                }
+                best.insert(index, at: low)
                 if best.count > count { best.removeLast() }
                 if best.count == count { floor = scores[best[count - 1]] }
             }
@@ -115,7 +121,7 @@ public final class KeywordExtractor: Sendable {
     }
 
     private static func choose(_ document: DocumentTerms, scores: [Double], order: [Int], limit: Int) -> [Keyword] {
-        // Content words of the phrases taken (three at most each: plain arrays beat sets here).
+        // Content words of the phrases taken (three at most each, held inline: plain lists beat sets here).
         var taken: [DocumentTerms.PhraseTerms] = []
         var result: [Keyword] = []
         guard let best = order.first.map({ scores[$0] }) else { return [] }

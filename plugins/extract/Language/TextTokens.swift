@@ -29,6 +29,7 @@ struct WordToken {
 /// one-to-one, so two words of up to 8 bytes and the same length never collide (most words); longer
 /// ones collide with a chance of about 2⁻⁶⁴. Never 0 (0 marks an empty slot in ``IntTable``).
 enum WordHash {
+    @inline(__always)
     static func of(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt64 {
         var h = UInt64(truncatingIfNeeded: end - start) &* 0x9E37_79B9_7F4A_7C15
         guard let base = bytes.baseAddress, start < end else { return finish(h) }
@@ -274,6 +275,7 @@ extension TextTokens {
         }
 
         /// Reads the word starting at `start`, appends it, and returns the index after it.
+        @inline(__always)
         private mutating func readWord(from start: Int) -> Int {
             let bytes = self.bytes
             let count = bytes.count

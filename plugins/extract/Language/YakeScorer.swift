@@ -71,12 +71,14 @@ enum YakeScorer {
                             continue
                         }
                         // A connector the text uses every time binds ("Bank of England"); a chance one does not.
+                        // The pairs it forms with its neighbours, as counted where the phrase first occurs.
                         let before = candidate.term(position - 1)
                         let after = candidate.term(position + 1)
+                        let at = Int(candidate.firstOccurrence) + position
                         let joinsBefore =
-                            Double(document.pairCount(before, term)) / Double(max(terms[Int(before)].count, 1))
+                            Double(document.pairCount(endingAt: at)) / Double(max(terms[Int(before)].count, 1))
                         let joinsAfter =
-                            Double(document.pairCount(term, after)) / Double(max(terms[Int(after)].count, 1))
+                            Double(document.pairCount(endingAt: at + 1)) / Double(max(terms[Int(after)].count, 1))
                         let loose = 1 - joinsBefore * joinsAfter
                         product *= 1 + loose
                         total -= loose
