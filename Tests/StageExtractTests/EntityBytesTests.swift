@@ -3,10 +3,11 @@ import IngestCore
 import Testing
 @testable import StageExtract
 
-/// The entity recogniser reads tokens as byte spans and looks words up by their bytes; it must find exactly
-/// what the String-based recogniser it replaced found (``RefRecognizer``, kept in EntityReference.swift), and
-/// each byte helper must answer as the String code it stands for, on text mixing ASCII names and cues with
-/// accents, combining marks, the Kelvin sign (canonically equal to K), curly apostrophes and other scripts.
+/// The entity recogniser reads tokens as byte spans and looks words up by their bytes: each byte helper must
+/// answer as the String code it stands for, on text mixing ASCII names and cues with accents, combining
+/// marks, the Kelvin sign (canonically equal to K), curly apostrophes and other scripts. (While it was
+/// rewritten, its entities were also compared with the String-based recogniser's on these texts and on 675
+/// documents; that copy of the old code is not kept, as it would pin the recogniser's behaviour.)
 @Suite("entity recognition on bytes agrees with the String code it replaced")
 struct EntityBytesTests {
     /// Pieces of random texts: names, cue words, joiners, possessives, abbreviations, and characters where
@@ -47,35 +48,6 @@ struct EntityBytesTests {
         ]
         for _ in 0..<count { texts.append(randomText(&rng, pieces: Int.random(in: 0...60, using: &rng))) }
         return texts
-    }
-
-    @Test("the entities found are those the String-based recogniser found")
-    func sameEntities() {
-        let new = EntityRecognizer()
-        let reference = RefRecognizer()
-        for text in Self.samples() + ByteScanningTests.samples().prefix(500) {
-            for english in [true, false] {
-                let found = new.entities(in: text, english: english, limit: 1000)
-                let expected = reference.entities(in: text, english: english, limit: 1000)
-                #expect(found == expected, "\(text.debugDescription) english: \(english)")
-            }
-        }
-    }
-
-    @Test("tokens: texts, lowercase forms and flags as the String tokenizer made them")
-    func sameTokens() {
-        for text in Self.samples() {
-            let new = Tokens.tokenize(text)
-            let reference = RefTokens.tokenize(text)
-            #expect(new.count == reference.count, "\(text.debugDescription)")
-            for (a, b) in zip(new, reference) {
-                #expect((a.kind == .word) == (b.kind == .word) && a.text == b.text && a.lower == b.lower && a.capitalised == b.capitalised
-                        && a.acronym == b.acronym && a.sentenceStart == b.sentenceStart && a.possessive == b.possessive
-                        && a.shape == b.shape, "\(text.debugDescription): \(a.text.debugDescription)")
-                // Equal texts are equal bytes here: the comparison above is not canonical equivalence only.
-                #expect(Array(a.text.utf8) == Array(b.text.utf8) && Array(a.lower.utf8) == Array(b.lower.utf8))
-            }
-        }
     }
 
     @Test("character questions on spans answer as String does")
