@@ -118,6 +118,7 @@ public enum HTMLText {
 
     /// Collapses runs of whitespace to one space and trims the ends.
     public static func collapse(_ s: String) -> String {
+        if let ascii = collapseASCII(s) { return ascii }
         // Whole runs of non-white-space are copied at once, not scalar by scalar: this runs on every
         // feed title and paragraph.
         let scalars = s.unicodeScalars
@@ -143,6 +144,46 @@ public enum HTMLText {
         return result
     }
 
+    /// ``collapse(_:)`` of an ASCII string on its bytes (ASCII white space is U+0009–U+000D and the space);
+    /// the string itself when it is collapsed already, as most attribute values and titles are. nil when
+    /// `s` is not ASCII.
+    static func collapseASCII(_ s: String) -> String? {
+        var copy = s
+        return copy.withUTF8 { bytes -> String? in
+            @inline(__always) func white(_ b: UInt8) -> Bool { b == 0x20 || b &- 0x09 < 5 }
+            var clean = true
+            var previousWhite = true  // white space first is not clean either
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if white(b) {
+                    if previousWhite || b != 0x20 { clean = false }
+                    previousWhite = true
+                } else {
+                    previousWhite = false
+                }
+            }
+            if clean && !(previousWhite && !bytes.isEmpty) { return s }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                var n = 0
+                var pendingSpace = false
+                for b in bytes {
+                    if white(b) {
+                        pendingSpace = n > 0
+                    } else {
+                        if pendingSpace {
+                            out[n] = 0x20
+                            n += 1
+                            pendingSpace = false
+                        }
+                        out[n] = b
+                        n += 1
+                    }
+                }
+                return n
+            }
+        }
+    }
+
     /// `scalar.properties.isWhitespace` (Unicode White_Space), answered without the property lookup for
     /// the code points below U+1680, where White_Space holds only U+0009–U+000D, U+0020, U+0085 and U+00A0.
     @inlinable @inline(__always)
@@ -156,7 +197,8 @@ public enum HTMLText {
 
     /// Decodes named (a common set) and numeric character references; leaves unknown ones as they are.
     public static func decodeEntities(_ s: String) -> String {
-        guard s.contains("&") else { return s }
+        // A byte search: `contains("&")` compared Characters, and this runs on every paragraph of every page.
+        guard s.utf8.contains(0x26) else { return s }
         var result = ""
         var rest = Substring(s)
         while let amp = rest.firstIndex(of: "&") {
