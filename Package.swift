@@ -91,24 +91,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Both programs allocate through mimalloc (Debian's libmimalloc): the stages make and free many
-        // small strings and arrays per article, from several threads, and glibc's malloc took 6 % of the
-        // extract stage's time (BENCHMARKS.md, "Allocator").
         .executableTarget(
             name: "ingestd",
             dependencies: [
                 "IngestDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            linkerSettings: [.linkedLibrary("mimalloc")]
+            ]
         ),
         .executableTarget(
             name: "ingestctl",
             dependencies: [
                 "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "StageClean", "StageDedupe", "StageExtract", "ExtractLanguage", "StageClassify", "IngestPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            linkerSettings: [.linkedLibrary("mimalloc")]
+            ]
         ),
         // Helpers shared by the test targets: temp folders, process runner, fixtures.
         .target(
