@@ -101,11 +101,12 @@ public final class SQLiteStore: ArticleStore {
         guard !batch.isEmpty else { return [] }
         // Hashing, JSON and compression happen before the transaction, so the write lock is held only for
         // the inserts. An entry that turns out to be already ingested wasted this work, which is rare.
-        let prepared = try batch.map { entry throws(StoreError) in try PreparedEntry(entry, keepRaw: keepRaw) }
+        let prepared = try batch.map { entry throws(StoreError) in try entry.rows(keepRaw: keepRaw) }
         return try write("commit") { db in
             let now = clock().timeIntervalSince1970
             var results: [CommitResult] = []
             results.reserveCapacity(prepared.count)
+            var inserted: ClosedRange<Int64>?
             for entry in prepared {
                 // The check sees rows inserted earlier in this transaction, so a key that appears twice
                 // in one batch is stored once.
@@ -124,6 +125,7 @@ public final class SQLiteStore: ArticleStore {
                         record.duplicateOf = try DedupeFingerprintRecord.original(db, clusterId: cluster)
                     }
                     let id = try ArticleRecord.insert(db, record, rawInputId: rawInputId, committedAt: now)
+                    inserted = inserted.map { min($0.lowerBound, id)...max($0.upperBound, id) } ?? id...id
                     ids.append(id)
                     if let queue {
                         try QueueItemRecord.enqueue(db, articleId: id, queue: queue, now: now)
@@ -140,6 +142,8 @@ public final class SQLiteStore: ArticleStore {
                 results.append(
                     CommitResult(alreadyIngested: false, articleIds: ids, enqueued: enqueued, dropped: ids.count - enqueued))
             }
+            // The transaction holds the write lock, so every id in the range is one of ours.
+            if let inserted { try ArticleRecord.indexForSearch(db, ids: inserted) }
             return results
         }
     }
@@ -292,7 +296,9 @@ public final class SQLiteStore: ArticleStore {
 }
 
 /// A ``CommitEntry`` turned into rows, before the transaction. Internal so the prepare benchmark can time it.
-struct PreparedEntry {
+struct PreparedEntry: Sendable {
+    /// Whether the raw input was considered (see ``CommitEntry/rows(keepRaw:)``).
+    var keepRaw: Bool
     var ledgerKey: String?
     var source: String
     var location: String
@@ -301,6 +307,7 @@ struct PreparedEntry {
     var articles: [(ArticleRecord, String?, ArticleFingerprint?)]
 
     init(_ entry: CommitEntry, keepRaw: Bool) throws(StoreError) {
+        self.keepRaw = keepRaw
         ledgerKey = entry.ledgerKey
         source = entry.source
         location = entry.location

@@ -53,6 +53,8 @@ public struct CommitEntry: Sendable {
     public var raw: [UInt8]?
     public var format: DocumentFormat?
     public var outcomes: [ArticleOutcome]
+    /// The rows made ahead of the commit by ``prepare(keepRaw:)``.
+    var prepared: PreparedEntry?
 
     public init(
         ledgerKey: String?, source: String, location: String, raw: [UInt8]?, format: DocumentFormat?,
@@ -64,6 +66,21 @@ public struct CommitEntry: Sendable {
         self.raw = raw
         self.format = format
         self.outcomes = outcomes
+    }
+
+    /// Makes the rows a commit writes now (hashes, JSON, the compressed input), so the commit itself only
+    /// inserts them. The daemon calls it on the worker that ran the pipeline: commits run one at a time,
+    /// and this part of them (a third of a commit's CPU) then runs on every core instead of one. Changing
+    /// the entry afterwards is not allowed: the rows would not follow.
+    public mutating func prepare(keepRaw: Bool) throws(StoreError) {
+        prepared = try PreparedEntry(self, keepRaw: keepRaw)
+    }
+
+    /// The rows for this entry: those made by ``prepare(keepRaw:)`` when it was called with the same
+    /// `keepRaw`, or made now.
+    func rows(keepRaw: Bool) throws(StoreError) -> PreparedEntry {
+        if let prepared, prepared.keepRaw == keepRaw { return prepared }
+        return try PreparedEntry(self, keepRaw: keepRaw)
     }
 }
 

@@ -21,8 +21,9 @@ struct CompressionTests {
         #expect(throws: StoreError.self) { try RawCompression.inflate(Array(deflated.prefix(5)), originalSize: 1000) }
     }
 
-    /// The window sized to the input must not cost compression: compare with zlib's one-call defaults.
-    @Test("compresses text as well as zlib's defaults", arguments: [300, 3_000, 30_000])
+    /// The window sized to the input must not cost compression: compare with zlib's one-call API at the same
+    /// level and its default window.
+    @Test("compresses text as well as zlib with its default window", arguments: [300, 3_000, 30_000])
     func ratio(size: Int) throws {
         let words = ["the", "store", "keeps", "raw", "inputs", "for", "reprocessing", "articles", "queue", "zlib"]
         var text: [UInt8] = []
@@ -33,7 +34,7 @@ struct CompressionTests {
         }
         var capacity = compressBound(uLong(text.count))
         var reference = [UInt8](repeating: 0, count: Int(capacity))
-        #expect(compress2(&reference, &capacity, text, uLong(text.count), Z_DEFAULT_COMPRESSION) == Z_OK)
+        #expect(compress2(&reference, &capacity, text, uLong(text.count), Z_BEST_SPEED) == Z_OK)
         let deflated = try RawCompression.deflate(text)
         #expect(Double(deflated.count) <= Double(capacity) * 1.02)
         #expect(try RawCompression.inflate(deflated, originalSize: text.count) == text)

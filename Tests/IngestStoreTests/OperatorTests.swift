@@ -27,6 +27,33 @@ struct OperatorTests {
         #expect(try store.search("summers", limit: 10).isEmpty)
     }
 
+    /// New articles are indexed by one statement per commit (migration v7), not by a trigger per row.
+    @Test("every article of a batch is searchable, prepared ahead or not, and the index matches the table")
+    func batchIndexed() throws {
+        let db = try TestDatabase()
+        let store = try db.openSQLite()
+        _ = try store.commit([makeEntry(key: "first", ["The harbour master counted twelve trawlers."])])
+        var prepared = makeEntry(key: "second", ["Gulls followed the trawlers home.", "A second story of gulls."], raw: Array("gulls".utf8))
+        try prepared.prepare(keepRaw: true)
+        let results = try store.commit([
+            makeEntry(key: "first", ["Already ingested, so never stored or indexed: walrus."]),
+            prepared,
+            makeEntry(key: "third", ["No trawlers, only a walrus on the slipway."]),
+        ])
+        #expect(results.map(\.alreadyIngested) == [true, false, false])
+        #expect(try store.search("trawlers", limit: 10).count == 3)
+        #expect(Set(try store.search("gulls", limit: 10).map(\.id)) == Set(results[1].articleIds))
+        #expect(results[1].articleIds.count == 2)
+        #expect(try store.search("walrus", limit: 10).map(\.id) == results[2].articleIds)
+        let queue = try DatabaseQueue(path: db.path)
+        try queue.write { db in
+            // FTS5 checks that its index holds exactly the terms of the content table's rows.
+            try db.execute(sql: "INSERT INTO articleSearch (articleSearch) VALUES ('integrity-check')")
+            let triggers = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            #expect(triggers == ["article_search_delete", "article_search_update"])
+        }
+    }
+
     @Test("search ranks a title match first, finds new and replaced text, and takes any text as a query", arguments: Backend.all)
     func search(backend: Backend) throws {
         let db = try TestDatabase(backend)

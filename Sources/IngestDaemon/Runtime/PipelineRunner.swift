@@ -146,10 +146,13 @@ public final class PipelineRunner: Service, DocumentSink {
                 break
             }
         }
-        let entry = CommitEntry(
+        var entry = CommitEntry(
             ledgerKey: document.origin.ledgerKey, source: document.origin.source, location: document.origin.location,
             raw: storeConfiguration.keepRaw ? document.bytes : nil, format: articles.first?.format,
             outcomes: outcomes)
+        // Here, on this worker, rather than on the one committer; an entry that cannot be prepared is left
+        // as it is, and its commit reports why.
+        try? entry.prepare(keepRaw: storeConfiguration.keepRaw)
         if !(await commits.send(PendingCommit(entry: entry, receipt: document.receipt, trace: traces, pipeline: pipeline))) {
             await finished(entry, committed: false, pipeline: pipeline)
             await document.receipt.release()

@@ -103,7 +103,7 @@ extension PostgresStore: ArticleStore {
 
     public func commit(_ batch: [CommitEntry]) throws(StoreError) -> [CommitResult] {
         guard !batch.isEmpty else { return [] }
-        let prepared = try batch.map { entry throws(StoreError) in try PreparedEntry(entry, keepRaw: keepRaw) }
+        let prepared = try batch.map { entry throws(StoreError) in try entry.rows(keepRaw: keepRaw) }
         return try write("commit") { c throws(StoreError) -> [CommitResult] in
             let now = clock().timeIntervalSince1970
             var results: [CommitResult] = []
