@@ -6,7 +6,8 @@ extension SQLiteStore: DuplicateIndex {
     public func candidates(
         textHash: String?, canonicalURL: String?, itemId: String?, bands: [Int64], since: Date
     ) throws -> [IndexedFingerprint] {
-        try read("dedupe lookup") { db in
+        // One statement, so no transaction around it is needed (see ``SQLiteStore/readStatement(_:_:)``).
+        try readStatement("dedupe lookup") { db in
             try DedupeFingerprintRecord.candidates(
                 db, textHash: textHash, canonicalURL: canonicalURL, itemId: itemId, bands: bands,
                 since: since.timeIntervalSince1970)

@@ -293,6 +293,17 @@ public final class SQLiteStore: ArticleStore {
             throw StoreError(wrapping: error, operation: operation)
         }
     }
+
+    /// For a `body` that runs one statement: without the transaction ``read(_:_:)`` wraps around it (a
+    /// savepoint opened and released per call), since one statement reads one
+    /// snapshot anyway.
+    func readStatement<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.unsafeRead(body)
+        } catch {
+            throw StoreError(wrapping: error, operation: operation)
+        }
+    }
 }
 
 /// A ``CommitEntry`` turned into rows, before the transaction. Internal so the prepare benchmark can time it.

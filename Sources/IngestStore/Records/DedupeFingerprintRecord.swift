@@ -14,8 +14,14 @@ enum DedupeFingerprintRecord {
                 articleId, fingerprint.clusterId, fingerprint.textHash, fingerprint.canonicalURL, fingerprint.itemId,
                 packed(fingerprint.minhash), fingerprint.shingles, now,
             ])
-        let band = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedupeBand (band, articleId) VALUES (?, ?)")
-        for key in fingerprint.bands { try band.execute(arguments: [key, articleId]) }
+        guard !fingerprint.bands.isEmpty else { return }
+        // All bands in one statement (21 rows by default): per-row statements cost more than the inserts.
+        let rows = Array(repeating: "(?, ?)", count: fingerprint.bands.count).joined(separator: ", ")
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        arguments.reserveCapacity(2 * fingerprint.bands.count)
+        for key in fingerprint.bands { arguments += [key, articleId] }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedupeBand (band, articleId) VALUES \(rows)")
+            .execute(arguments: StatementArguments(arguments))
     }
 
     /// The original of `clusterId`, when it is committed.
@@ -32,35 +38,37 @@ enum DedupeFingerprintRecord {
             """).execute(arguments: [originalId, clusterId, originalId])
     }
 
-    /// Fingerprints since `since` sharing an exact key or a band with the probe. Each key is one indexed
-    /// lookup; the union is then read by primary key.
+    /// Fingerprints since `since` sharing an exact key or a band with the probe, oldest first.
+    ///
+    /// One statement: SQLite answers the OR with one indexed lookup per key (its "multi-index OR": the band
+    /// keys through `dedupeBand`'s primary key, each exact key through its partial index) and reads the
+    /// union by primary key. The `+` keeps the time condition off the `committedAt` index, which would
+    /// otherwise be a candidate plan that reads the whole window.
     static func candidates(
         _ db: Database, textHash: String?, canonicalURL: String?, itemId: String?, bands: [Int64], since: Double
     ) throws -> [IndexedFingerprint] {
-        var ids = Set<Int64>()
-        for (column, value) in [("textHash", textHash), ("canonicalURL", canonicalURL), ("itemId", itemId)] {
-            guard let value else { continue }
-            let statement = try db.cachedStatement(sql: "SELECT articleId FROM dedupeFingerprint WHERE \(column) = ?")
-            ids.formUnion(try Int64.fetchAll(statement, arguments: [value]))
-        }
-        if !bands.isEmpty {
-            let placeholders = Array(repeating: "?", count: bands.count).joined(separator: ",")
-            let statement = try db.cachedStatement(sql: "SELECT articleId FROM dedupeBand WHERE band IN (\(placeholders))")
-            ids.formUnion(try Int64.fetchAll(statement, arguments: StatementArguments(bands)))
-        }
-        guard !ids.isEmpty else { return [] }
-        var result: [IndexedFingerprint] = []
-        let read = try db.cachedStatement(sql: "SELECT * FROM dedupeFingerprint WHERE articleId = ? AND committedAt >= ?")
+        guard textHash != nil || canonicalURL != nil || itemId != nil || !bands.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: bands.count).joined(separator: ",")
+        let statement = try db.cachedStatement(sql: """
+            SELECT articleId, clusterId, textHash, canonicalURL, itemId, minhash, shingles, committedAt
+            FROM dedupeFingerprint
+            WHERE +committedAt >= ?
+              AND (articleId IN (SELECT articleId FROM dedupeBand WHERE band IN (\(placeholders)))
+                   OR textHash = ? OR canonicalURL = ? OR itemId = ?)
+            ORDER BY articleId
+            """)
+        var arguments: [(any DatabaseValueConvertible)?] = [since]
+        arguments.reserveCapacity(bands.count + 4)
+        for band in bands { arguments.append(band) }
+        arguments += [textHash, canonicalURL, itemId]
         // Band keys of the candidates are not needed to compare signatures; they are left empty.
-        for id in ids.sorted() {
-            guard let row = try Row.fetchOne(read, arguments: [id, since]) else { continue }
+        return try Row.fetchAll(statement, arguments: StatementArguments(arguments)).map { row in
             let fingerprint = ArticleFingerprint(
-                textHash: row["textHash"], canonicalURL: row["canonicalURL"], itemId: row["itemId"],
-                minhash: unpacked(row["minhash"]), bands: [], shingles: row["shingles"], clusterId: row["clusterId"])
-            result.append(IndexedFingerprint(
-                articleId: id, fingerprint: fingerprint, committedAt: Date(timeIntervalSince1970: row["committedAt"])))
+                textHash: row[2], canonicalURL: row[3], itemId: row[4], minhash: unpacked(row[5]), bands: [],
+                shingles: row[6], clusterId: row[1])
+            return IndexedFingerprint(
+                articleId: row[0], fingerprint: fingerprint, committedAt: Date(timeIntervalSince1970: row[7]))
         }
-        return result
     }
 
     /// Forgets fingerprints committed before `before` (their bands go with them).
