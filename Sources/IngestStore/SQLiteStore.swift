@@ -324,7 +324,7 @@ struct PreparedEntry: Sendable {
         location = entry.location
         raw = nil
         if keepRaw, let bytes = entry.raw {
-            raw = try RawInputRecord(bytes: bytes, format: entry.format)
+            raw = try RawInputRecord(bytes: bytes, sha256: entry.rawSHA256, format: entry.format)
         }
         articles = try entry.outcomes.map { outcome throws(StoreError) in
             (

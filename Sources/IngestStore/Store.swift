@@ -51,19 +51,22 @@ public struct CommitEntry: Sendable {
     public var location: String
     /// The input as it arrived, kept compressed for reprocessing when the store is configured so.
     public var raw: [UInt8]?
+    /// SHA-256 of ``raw`` when the source computed it (``RawDocument/sha256``); hashed at commit otherwise.
+    public var rawSHA256: String?
     public var format: DocumentFormat?
     public var outcomes: [ArticleOutcome]
     /// The rows made ahead of the commit by ``prepare(keepRaw:)``.
     var prepared: PreparedEntry?
 
     public init(
-        ledgerKey: String?, source: String, location: String, raw: [UInt8]?, format: DocumentFormat?,
-        outcomes: [ArticleOutcome]
+        ledgerKey: String?, source: String, location: String, raw: [UInt8]?, rawSHA256: String? = nil,
+        format: DocumentFormat?, outcomes: [ArticleOutcome]
     ) {
         self.ledgerKey = ledgerKey
         self.source = source
         self.location = location
         self.raw = raw
+        self.rawSHA256 = rawSHA256
         self.format = format
         self.outcomes = outcomes
     }

@@ -33,6 +33,9 @@ struct FolderSourceTests {
         #expect(a.origin.kind == .folder)
         #expect(a.origin.location == folder.path + "/in/a.txt")
         #expect(a.origin.ledgerKey?.hasPrefix("folder:inbox:a.txt:5:") == true)
+        // The hash the store keeps with the raw input, computed once here.
+        #expect(a.sha256 == SHA256.hex(Array("alpha".utf8)))
+        #expect(a.origin.ledgerKey?.hasSuffix(":" + SHA256.hex(Array("alpha".utf8))) == true)
         #expect(await sink.document(named: "b.html")?.format == .html)
 
         #expect(folder.list("in/failed") == ["c.exe", "c.exe.error.json", "d.txt", "d.txt.error.json"])

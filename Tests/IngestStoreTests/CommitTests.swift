@@ -126,6 +126,20 @@ struct CommitTests {
         #expect(try db.query("SELECT compression FROM rawInput") == ["none"])
     }
 
+    @Test("keeps the raw input's hash the source computed, and computes it when none was given", arguments: Backend.all)
+    func rawHash(backend: Backend) throws {
+        let db = try TestDatabase(backend)
+        let store = try db.open()
+        let given = String(repeating: "ab", count: 32)
+        _ = try store.commit([
+            CommitEntry(
+                ledgerKey: "hashed", source: "inbox", location: "/inbox/hashed", raw: Array("hashed".utf8),
+                rawSHA256: given, format: .text, outcomes: [ArticleOutcome(article: makeArticle("hashed"))]),
+            makeEntry(key: "plain", ["plain"], raw: Array("plain".utf8)),
+        ])
+        #expect(try db.query("SELECT sha256 FROM rawInput ORDER BY id") == [given, IngestCore.SHA256.hex(Array("plain".utf8))])
+    }
+
     @Test("keeps no raw input when told not to", arguments: Backend.all)
     func skipsRaw(backend: Backend) throws {
         let db = try TestDatabase(backend)

@@ -15,14 +15,19 @@ public struct RawDocument: Sendable {
     public var declaredCharset: String?
     public var origin: Origin
     public var receipt: any Receipt
+    /// SHA-256 of ``bytes`` (lowercase hex), when the source has hashed them already (a folder does, for
+    /// its ledger key): the store keeps it with the raw input instead of hashing the bytes again.
+    public var sha256: String?
 
     public init(
         bytes: [UInt8],
         format: DocumentFormat?,
         declaredCharset: String? = nil,
         origin: Origin,
-        receipt: any Receipt
+        receipt: any Receipt,
+        sha256: String? = nil
     ) {
+        self.sha256 = sha256
         self.bytes = bytes
         self.format = format
         self.declaredCharset = declaredCharset

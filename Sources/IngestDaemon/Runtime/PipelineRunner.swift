@@ -148,7 +148,7 @@ public final class PipelineRunner: Service, DocumentSink {
         }
         var entry = CommitEntry(
             ledgerKey: document.origin.ledgerKey, source: document.origin.source, location: document.origin.location,
-            raw: storeConfiguration.keepRaw ? document.bytes : nil, format: articles.first?.format,
+            raw: storeConfiguration.keepRaw ? document.bytes : nil, rawSHA256: document.sha256, format: articles.first?.format,
             outcomes: outcomes)
         // Here, on this worker, rather than on the one committer; an entry that cannot be prepared is left
         // as it is, and its commit reports why.

@@ -12,6 +12,8 @@ struct TakenFile: Sendable {
     var size: Int
     var modifiedNanos: Int64
     var ledgerKey: String
+    /// SHA-256 of ``bytes``, lowercase hex (part of ``ledgerKey``).
+    var sha256: String
 }
 
 /// What to do with one directory entry.
@@ -142,11 +144,12 @@ struct FolderScanner: Sendable {
         var after = stat()
         let size = bytes.count
         let modified = fstat(fd, &after) == 0 ? modifiedNanos(after) : modifiedNanos(opened)
-        let key = "folder:\(configuration.name):\(name):\(size):\(modified):\(SHA256.hex(bytes))"
+        let sha256 = SHA256.hex(bytes)
+        let key = "folder:\(configuration.name):\(name):\(size):\(modified):\(sha256)"
         return .take(
             TakenFile(
                 name: name, path: linkPath, bytes: bytes, format: format, size: size, modifiedNanos: modified,
-                ledgerKey: key))
+                ledgerKey: key, sha256: sha256))
     }
 
     // MARK: helpers

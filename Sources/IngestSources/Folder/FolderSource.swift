@@ -193,7 +193,7 @@ struct FolderLoop {
                 ledgerKey: file.ledgerKey)
             let document = RawDocument(
                 bytes: file.bytes, format: file.format, origin: origin,
-                receipt: FolderReceipt(fileName: name, core: core))
+                receipt: FolderReceipt(fileName: name, core: core), sha256: file.sha256)
             core.logger.debug("file submitted", metadata: ["file": .string(name), "bytes": "\(file.size)"])
             await core.sink.submit(document)
             return nil

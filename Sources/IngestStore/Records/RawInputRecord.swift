@@ -35,10 +35,10 @@ struct RawInputRecord: Decodable, FetchableRecord, TableRecord {
     }
 
     /// The row for `bytes`: zlib-compressed unless that does not make it smaller (tiny or already
-    /// compressed inputs).
-    init(bytes: [UInt8], format: DocumentFormat?) throws(StoreError) {
+    /// compressed inputs). `sha256` is the bytes' hash when the caller has it.
+    init(bytes: [UInt8], sha256: String? = nil, format: DocumentFormat?) throws(StoreError) {
         id = nil
-        sha256 = IngestCore.SHA256.hex(bytes)
+        self.sha256 = sha256 ?? IngestCore.SHA256.hex(bytes)
         self.format = format?.rawValue
         size = bytes.count
         let deflated = try RawCompression.deflate(bytes)
