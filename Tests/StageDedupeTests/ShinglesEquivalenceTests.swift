@@ -90,8 +90,10 @@ struct ShinglesEquivalenceTests {
     private func expectSame(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let reference = ReferenceShingles(text)
         let shingles = Shingles(text)
-        let escaped = text.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined()
-        #expect(shingles.words.strings == reference.words.map(String.init), "\(escaped)", sourceLocation: sourceLocation)
+        let escaped = text.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{\(String($0.value, radix: 16))}" }
+            .joined()
+        #expect(
+            shingles.words.strings == reference.words.map(String.init), "\(escaped)", sourceLocation: sourceLocation)
         #expect(shingles.words.count == reference.words.count, "\(escaped)", sourceLocation: sourceLocation)
         #expect(shingles.normalized == reference.normalized, "\(escaped)", sourceLocation: sourceLocation)
         #expect(shingles.words.utf8 == Array(reference.normalized.utf8), "\(escaped)", sourceLocation: sourceLocation)
@@ -173,8 +175,10 @@ struct ShinglesEquivalenceTests {
             had inspected the pier overnight (and found "only minor" damage) - to the railings & lights.
             """
         expectSame(plain)
-        let curly = plain.replacingOccurrences(of: "\"", with: "\u{201C}").replacingOccurrences(of: " - ", with: " \u{2014} ")
-            + " Jos\u{E9} Mart\u{ED}nez\u{2019}s and Zo\u{EB} Br\u{F8}nd\u{2019}s \u{A3}5m plan \u{2013} \u{201C}it\u{2019}s done\u{201D}\u{2026}"
+        let curly =
+            plain.replacingOccurrences(of: "\"", with: "\u{201C}").replacingOccurrences(of: " - ", with: " \u{2014} ")
+            + " Jos\u{E9} Mart\u{ED}nez\u{2019}s and Zo\u{EB} Br\u{F8}nd\u{2019}s \u{A3}5m plan"
+            + " \u{2013} \u{201C}it\u{2019}s done\u{201D}\u{2026}"
         expectSame(curly)
         // Lowercase forms longer than the text (İ, Ⱥ take a byte more): the reader's buffer must grow.
         expectSame(String(repeating: "\u{130}", count: 1000))

@@ -21,8 +21,8 @@ enum MinHash {
         return (0..<hashes).map { _ in generator.next() }
     }()
 
-    /// The signature of a shingle set, given as distinct values (empty for an empty set): for each seed, the top 16 bits of the least
-    /// `mix(shingle ^ seed)`.
+    /// The signature of a shingle set, given as distinct values (empty for an empty set): for each seed, the
+    /// top 16 bits of the least `mix(shingle ^ seed)`.
     ///
     /// `mix` (SplitMix64's finaliser) is computed in part, with the same result:
     /// - its first step, `x ^ (x >> 30)`, is linear over xor, so for `x = shingle ^ seed` it is
