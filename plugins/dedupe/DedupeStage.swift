@@ -134,7 +134,7 @@ public struct DedupeStage: Stage {
         var minhash: [UInt16] = []
         if shingles.words.count >= configuration.minWords {
             // Long enough to speak for itself: the title is left out, so a corrected headline is the same story.
-            textHash = SHA256.hex(Array(shingles.normalized.utf8))
+            textHash = SHA256.hex(shingles.words.utf8)
             minhash = MinHash.signature(shingles.hashes)
         } else {
             let short = Shingles(article.title ?? "").normalized + "\n" + shingles.normalized

@@ -21,22 +21,37 @@ enum MinHash {
         return (0..<hashes).map { _ in generator.next() }
     }()
 
-    /// The signature of a shingle set (empty for an empty set).
-    static func signature(_ shingles: Set<UInt64>) -> [UInt16] {
+    /// The signature of a shingle set, given as distinct values (empty for an empty set): for each seed, the
+    /// top 16 bits of the least `mix(shingle ^ seed)`.
+    ///
+    /// `mix` (SplitMix64's finaliser) is computed in part, with the same result:
+    /// - its first step, `x ^ (x >> 30)`, is linear over xor, so for `x = shingle ^ seed` it is
+    ///   `(shingle ^ shingle >> 30) ^ (seed ^ seed >> 30)`: one half per shingle, the other per seed
+    ///   (``spreadSeeds``);
+    /// - its last step, `z ^ (z >> 31)`, leaves the top 31 bits of `z` as they are, so the least result and
+    ///   the least `z` share their top 16 bits, the only ones kept: the step is left out.
+    /// ``MinHash/mix(_:)`` stays the definition; the tests compare the two.
+    static func signature(_ shingles: [UInt64]) -> [UInt16] {
         guard !shingles.isEmpty else { return [] }
         var minima = [UInt64](repeating: .max, count: hashes)
-        seeds.withUnsafeBufferPointer { seeds in
+        spreadSeeds.withUnsafeBufferPointer { seeds in
             minima.withUnsafeMutableBufferPointer { minima in
                 for shingle in shingles {
+                    let spread = shingle ^ (shingle >> 30)
                     for i in 0..<hashes {
-                        let h = mix(shingle ^ seeds[i])
-                        if h < minima[i] { minima[i] = h }
+                        var z = (spread ^ seeds[i]) &* 0xBF58_476D_1CE4_E5B9
+                        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                        // A branch rather than `min`: the minimum rarely changes, so the store is rarely made.
+                        if z < minima[i] { minima[i] = z }
                     }
                 }
             }
         }
         return minima.map { UInt16(truncatingIfNeeded: $0 >> 48) }
     }
+
+    /// `seed ^ (seed >> 30)` for each seed: the seeds' half of `mix`'s first step (see ``signature(_:)``).
+    static let spreadSeeds: [UInt64] = seeds.map { $0 ^ ($0 >> 30) }
 
     /// One key per band: the band's number in the top bits, its three values below, so keys of different
     /// bands never meet.
