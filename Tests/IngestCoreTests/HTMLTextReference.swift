@@ -1,6 +1,8 @@
 // The implementation of `HTMLText` before it read bytes (commit 107085f), kept verbatim as the
 // reference the byte reader must agree with. Test-only; do not use it elsewhere.
 
+import IngestCore
+
 /// A plain reading of HTML: the title and the visible text, block elements as paragraphs.
 ///
 /// This is what decoding gives an HTML input so that its article has text even with an empty pipeline.
