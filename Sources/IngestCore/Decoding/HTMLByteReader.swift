@@ -1,10 +1,11 @@
 /// The reader behind ``HTMLText/extract(_:)``, on the UTF-8 bytes of the page.
 ///
-/// It gives exactly what the earlier scalar-by-scalar reader gave (a test compares the two): every
-/// character it looks for (`<`, `>`, `/`, `&`, `<!--`, `-->`, ASCII white space) is ASCII, and in UTF-8 an
-/// ASCII byte is never part of another scalar, so byte positions split the text where scalars did. Text runs
-/// are copied into the paragraph as whole byte ranges; a paragraph is collapsed straight into the output
-/// bytes, and the output String is made once at the end.
+/// It gives exactly what the earlier scalar-by-scalar reader gave (a test compares the two): the markup it
+/// looks for (`<`, `>`, `/`, `<!--`, `-->`) is ASCII, and in UTF-8 an ASCII byte is never part of another
+/// scalar, so byte positions split the text where scalars did. Text runs are copied into the paragraph as
+/// whole byte ranges; a paragraph is entity-decoded and collapsed on its bytes and appended to the output,
+/// and the output String is made once at the end. What bytes cannot decide exactly (non-ASCII tag names,
+/// non-ASCII next to an entity) goes to the String code.
 struct HTMLByteReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     /// The text so far, as UTF-8.
@@ -62,6 +63,8 @@ struct HTMLByteReader {
 
     private mutating func handle(_ kind: HTMLText.TagKind, closing: Bool) {
         if let waiting = skipUntil {
+            // A name is `.invisible(i)` exactly when it equals `invisibleNames[i]` as a String, so this is
+            // the name comparison of the String code.
             if closing && kind == .invisible(waiting) { skipUntil = nil }
             return
         }
