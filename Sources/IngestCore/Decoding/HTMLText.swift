@@ -3,8 +3,10 @@
 /// This is what decoding gives an HTML input so that its article has text even with an empty pipeline.
 /// It does not look for the main content; the clean stage does that with a real parser.
 public enum HTMLText {
+    /// Elements whose content is never text, in a fixed order: a skipped element is remembered by index.
+    static let invisibleNames = ["script", "style", "noscript", "template", "svg", "iframe", "object"]
     /// Elements whose content is never text.
-    static let invisible: Set<String> = ["script", "style", "noscript", "template", "svg", "iframe", "object"]
+    static let invisible: Set<String> = Set(invisibleNames)
     /// Elements that end a paragraph.
     static let blocks: Set<String> = [
         "p", "div", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table", "section",
@@ -12,109 +14,44 @@ public enum HTMLText {
         "figcaption", "form", "address", "title", "body", "html",
     ]
 
+    /// The title (the first non-empty `<title>`, else the first non-empty `<h1>`) and the text: the content
+    /// outside invisible elements, comments and the title, one paragraph per block element, entities decoded,
+    /// white space collapsed, paragraphs separated by a blank line.
     public static func extract(_ html: String) -> (title: String?, text: String) {
-        var title: String?
-        var firstH1: String?
-        var out = ""
-        var scalars = Array(html.unicodeScalars)
-        scalars.append(" ")
-        var i = 0
-        var skipUntil: String?  // closing tag name of an invisible element
-        var capture: String?
-        var paragraph = ""
-
-        func flush() {
-            let line = collapse(decodeEntities(paragraph))
-            if !line.isEmpty {
-                if !out.isEmpty { out += "\n\n" }
-                out += line
-            }
-            paragraph = ""
+        // The reader works on the UTF-8 bytes: tags and the characters that matter to it are ASCII, so
+        // text is copied as byte ranges and never split inside a scalar.
+        var html = html
+        return html.withUTF8 { bytes in
+            var reader = HTMLByteReader(bytes)
+            return reader.read()
         }
-
-        while i < scalars.count - 1 {
-            let c = scalars[i]
-            if c == "<" {
-                // Comments and doctype.
-                if matches(scalars, i, "<!--") {
-                    i = find(scalars, from: i + 4, "-->").map { $0 + 3 } ?? scalars.count - 1
-                    continue
-                }
-                guard let end = find(scalars, from: i + 1, ">") else {
-                    if skipUntil == nil { paragraph.unicodeScalars.append(c) }
-                    i += 1
-                    continue
-                }
-                let tag = parseTagName(scalars, i + 1, end)
-                i = end + 1
-                guard let tag else { continue }
-                if let waiting = skipUntil {
-                    if tag.closing && tag.name == waiting { skipUntil = nil }
-                    continue
-                }
-                if !tag.closing && invisible.contains(tag.name) {
-                    skipUntil = tag.name
-                    continue
-                }
-                if tag.name == "title" || tag.name == "h1" {
-                    if !tag.closing {
-                        flush()
-                        capture = tag.name
-                    } else if capture == tag.name {
-                        let captured = collapse(decodeEntities(paragraph))
-                        if tag.name == "title" {
-                            if title == nil && !captured.isEmpty { title = captured }
-                            paragraph = ""  // the page title is not part of the text
-                        } else {
-                            if firstH1 == nil && !captured.isEmpty { firstH1 = captured }
-                            flush()
-                        }
-                        capture = nil
-                    }
-                    continue
-                }
-                if blocks.contains(tag.name) { flush() } else { paragraph += " " }
-                continue
-            }
-            if skipUntil == nil { paragraph.unicodeScalars.append(c) }
-            i += 1
-        }
-        flush()
-        return (title ?? firstH1, out)
     }
 
-    private static func matches(_ s: [Unicode.Scalar], _ at: Int, _ literal: String) -> Bool {
-        var j = at
-        for l in literal.unicodeScalars {
-            guard j < s.count, s[j] == l else { return false }
-            j += 1
-        }
-        return true
+    /// What a tag name means to the reader; names are compared lowercased.
+    enum TagKind: Equatable {
+        case invisible(Int)  // index into `invisibleNames`
+        case title, h1, block, inline
     }
 
-    private static func find(_ s: [Unicode.Scalar], from: Int, _ literal: String) -> Int? {
-        var j = from
-        while j < s.count {
-            if matches(s, j, literal) { return j }
-            j += 1
-        }
-        return nil
+    /// The kind of a lowercased tag name, with String equality (canonical equivalence) as a Set has it.
+    static func kind(ofLowercased name: String) -> TagKind {
+        if let index = invisibleNames.firstIndex(of: name) { return .invisible(index) }
+        if name == "title" { return .title }
+        if name == "h1" { return .h1 }
+        return blocks.contains(name) ? .block : .inline
     }
 
-    private static func parseTagName(_ s: [Unicode.Scalar], _ from: Int, _ end: Int) -> (name: String, closing: Bool)? {
-        var j = from
-        var closing = false
-        if j < end && s[j] == "/" {
-            closing = true
-            j += 1
+    /// The known names of up to 8 bytes, packed into one integer, the first byte lowest (names have no
+    /// zero bytes, so different names give different keys): most tags are looked up by that integer
+    /// instead of building, lowercasing and hashing a String.
+    static let packedKinds: [UInt64: TagKind] = {
+        var table: [UInt64: TagKind] = [:]
+        for name in invisibleNames + Array(blocks) + ["title", "h1"] where name.utf8.count <= 8 {
+            let key = name.utf8.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            table[key] = kind(ofLowercased: name)
         }
-        var name = ""
-        while j < end, s[j].properties.isAlphabetic || ("0"..."9").contains(s[j]) {
-            name.unicodeScalars.append(s[j])
-            j += 1
-        }
-        return name.isEmpty ? nil : (name.lowercased(), closing)
-    }
+        return table
+    }()
 
     /// Collapses runs of whitespace to one space and trims the ends.
     public static func collapse(_ s: String) -> String {
@@ -205,16 +142,7 @@ public enum HTMLText {
             result += rest[..<amp]
             let after = rest[rest.index(after: amp)...]
             if let semi = after.prefix(12).firstIndex(of: ";") {
-                let name = after[..<semi]
-                var replacement: String?
-                if name.hasPrefix("#x") || name.hasPrefix("#X") {
-                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
-                } else if name.hasPrefix("#") {
-                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
-                } else {
-                    replacement = HTMLEntities.named[String(name)]
-                }
-                if let replacement {
+                if let replacement = replacement(forEntity: after[..<semi]) {
                     result += replacement
                     rest = after[after.index(after: semi)...]
                     continue
@@ -225,5 +153,17 @@ public enum HTMLText {
         }
         result += rest
         return result
+    }
+
+    /// What the reference `&name;` stands for: a numeric one (`#` decimal, `#x` hex) or a named one from
+    /// ``HTMLEntities/named``; nil when it is neither.
+    static func replacement(forEntity name: Substring) -> String? {
+        if name.hasPrefix("#x") || name.hasPrefix("#X") {
+            return UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
+        } else if name.hasPrefix("#") {
+            return UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
+        } else {
+            return HTMLEntities.named[String(name)]
+        }
     }
 }

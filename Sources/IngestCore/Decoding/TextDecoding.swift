@@ -217,14 +217,47 @@ public enum TextDecoding {
     }
 
     /// Most text needs no tidying; finding that out on the bytes is much cheaper than rebuilding it.
-    private static func needsTidy(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for b in text.utf8 {
+    static func needsTidy(_ text: String) -> Bool {
+        var text = text  // native after validation: withUTF8 does not copy
+        return text.withUTF8 { needsTidy($0) }
+    }
+
+    /// Whether the UTF-8 `bytes` hold a C0 control other than tab and line feed (CR among them), DEL, a
+    /// C1 control (`C2 80`–`C2 9F`) or possibly U+FEFF (`EF BB`).
+    ///
+    /// Eight bytes are tested at once for any byte that can start one of those; only such words are looked
+    /// at byte by byte (a line feed or tab sends its word there, and that is all).
+    static func needsTidy(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        var i = 0
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs = ones &* 0x80
+            /// High bits where a byte of `x` is zero; exact as to whether there is one.
+            @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+            while i + 8 <= n {
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let below0x20 = (x &- ones &* 0x20) & ~x & highs
+                let suspects = below0x20 | zeroBytes(x ^ (ones &* 0x7F)) | zeroBytes(x ^ (ones &* 0xC2))
+                    | zeroBytes(x ^ (ones &* 0xEF))
+                if suspects != 0 && needsTidy(bytes, from: i, to: i + 8) { return true }
+                i += 8
+            }
+        }
+        return needsTidy(bytes, from: i, to: n)
+    }
+
+    /// The byte-by-byte test of ``needsTidy(_:)-(UnsafeBufferPointer<UInt8>)`` for the bytes in `from..<to`
+    /// (a two-byte sequence may end after `to`).
+    private static func needsTidy(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
+        for i in from..<to {
+            let b = bytes[i]
             if b < 0x20 && b != 0x0A && b != 0x09 { return true }  // CR and other C0 controls
             if b == 0x7F { return true }
-            if previous == 0xC2 && b >= 0x80 && b <= 0x9F { return true }  // C1 controls
-            if previous == 0xEF && b == 0xBB { return true }  // possibly U+FEFF
-            previous = b
+            guard i + 1 < bytes.count else { continue }
+            let next = bytes[i + 1]
+            if b == 0xC2 && next >= 0x80 && next <= 0x9F { return true }  // C1 controls
+            if b == 0xEF && next == 0xBB { return true }  // possibly U+FEFF
         }
         return false
     }
