@@ -14,14 +14,11 @@ enum DedupeFingerprintRecord {
                 articleId, fingerprint.clusterId, fingerprint.textHash, fingerprint.canonicalURL, fingerprint.itemId,
                 packed(fingerprint.minhash), fingerprint.shingles, now,
             ])
-        guard !fingerprint.bands.isEmpty else { return }
-        // All bands in one statement (21 rows by default): per-row statements cost more than the inserts.
-        let rows = Array(repeating: "(?, ?)", count: fingerprint.bands.count).joined(separator: ", ")
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        arguments.reserveCapacity(2 * fingerprint.bands.count)
-        for key in fingerprint.bands { arguments += [key, articleId] }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedupeBand (band, articleId) VALUES \(rows)")
-            .execute(arguments: StatementArguments(arguments))
+        // One statement per band, not one for all: a statement that inserts several rows makes SQLite keep a
+        // statement journal (a temporary file holding each page before it changes, to undo that statement
+        // alone), and band keys are random, so every row is a different page: 80 KB of journal per article.
+        let band = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedupeBand (band, articleId) VALUES (?, ?)")
+        for key in fingerprint.bands { try band.execute(arguments: [key, articleId]) }
     }
 
     /// The original of `clusterId`, when it is committed.
