@@ -276,8 +276,8 @@ enum StoreMigrations {
     /// The insert trigger of v6 goes: ``SQLiteStore/commit(_:)`` indexes each batch's new articles with one
     /// `INSERT … SELECT` (``ArticleRecord/indexForSearch(_:ids:)``). SQLite 3.40's FTS5 writes its pending
     /// terms out as a new segment at the end of every statement that touched it, so a trigger per article
-    /// made one segment per article, and their flushing and merging took a fifth of the daemon's CPU under
-    /// a burst; one statement per batch makes one segment per batch. Deletes and updates keep their
+    /// made one segment per article: flushing them was 7 % of the daemon's CPU in a burst of 2,000
+    /// documents. One statement per batch makes one segment per batch. Deletes and updates keep their
     /// triggers (they are rare: pruning, reprocessing).
     private static let v7Schema = """
         DROP TRIGGER article_search_insert;
