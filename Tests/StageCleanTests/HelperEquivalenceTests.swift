@@ -123,6 +123,19 @@ struct HelperEquivalenceTests {
         }
     }
 
+    @Test("the title's words are split as before")
+    func titleWords() {
+        var random = Random(state: 7)
+        let pieces = Self.textPieces + ["Title", "WORD", "x_y", "42", "\u{212A}", "İ", "ª", "²", "Ⅻ", ":", "|", "'"]
+        for _ in 0..<20_000 {
+            let text = Self.randomText(&random, pieces: pieces, maxPieces: 12)
+            let new = TitleMatch.words(text)
+            #expect(new == OldTitleMatch.words(text), "\(Array(text.unicodeScalars))")
+            #expect(new.map { Array($0.utf8) } == OldTitleMatch.words(text).map { Array($0.utf8) })
+            #expect(new.map(\.count) == OldTitleMatch.words(text).map(\.count))
+        }
+    }
+
     @Test("the hints cache key is the String it was, invalid UTF-8 repaired alike")
     func hintKey() {
         var random = Random(state: 6)

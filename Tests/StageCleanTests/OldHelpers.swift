@@ -317,3 +317,10 @@ struct OldClassHints: Equatable {
         return nil
     }
 }
+
+/// TitleMatch's word split before its ASCII path.
+enum OldTitleMatch {
+    static func words(_ s: String) -> [Substring] {
+        s.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+}

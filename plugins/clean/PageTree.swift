@@ -62,6 +62,8 @@ struct PageTree {
         var tagCache: [UnsafePointer<xmlChar>: Tag] = [:]
         var hintCache: [String: ClassHints] = [:]
         var bylineTaken = false
+        // The title's words, found at the first h1 or h2.
+        var titleWords: Set<Substring>?
         // The open elements from root down to the current node: their arena indexes.
         var open: [Int32] = []
         var current: xmlNodePtr? = root
@@ -108,8 +110,9 @@ struct PageTree {
                     }
                     // A heading repeating the page's title is the headline, which the article has as its
                     // title already (Readability's `_headerDuplicatesTitle`).
-                    if (tag == .h1 || tag == .h2), let title, TitleMatch.duplicates(heading: node, title: title) {
-                        break
+                    if tag == .h1 || tag == .h2, let title {
+                        if titleWords == nil { titleWords = TitleMatch.titleWords(title) }
+                        if TitleMatch.duplicates(heading: node, titleWords: titleWords!) { break }
                     }
                     var flags = parentFlags
                     switch tag {
