@@ -13,53 +13,95 @@ struct ClassHints: Equatable {
     /// A share widget (`share`, `sharedaddy` as a word).
     var share = false
 
-    static let unlikelyWords: [[UInt8]] = words(
+    static let unlikelyWords = Needles(
         "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus", "extra",
         "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar",
         "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
         "yom-remote", "cookie", "consent", "newsletter", "subscribe", "paywall", "promo")
-    static let maybeWords: [[UInt8]] = words("and", "article", "body", "column", "content", "main", "mathjax", "shadow")
-    static let positiveWords: [[UInt8]] = words(
+    static let maybeWords = Needles("and", "article", "body", "column", "content", "main", "mathjax", "shadow")
+    static let positiveWords = Needles(
         "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination", "post", "text",
         "blog", "story")
-    static let negativeWords: [[UInt8]] = words(
+    static let negativeWords = Needles(
         "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media",
         "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor",
         "shopping", "tags", "widget", "cookie", "newsletter", "subscribe")
-    static let bylineWords: [[UInt8]] = words("byline", "author", "dateline", "writtenby", "p-author")
+    static let bylineWords = Needles("byline", "author", "dateline", "writtenby", "p-author")
+    private static let hidWord = Array("hid".utf8)
+    private static let shareWord = Array("share".utf8)
+    private static let sharedaddyWord = Array("sharedaddy".utf8)
 
     /// Hints for one element from its (raw) class and id values.
     static func of(className: String?, id: String?) -> ClassHints {
-        var hints = ClassHints()
-        let cls = lowered(className)
-        let ident = lowered(id)
-        var both = cls
+        // Both values lowercased into one buffer, "class id": the whole is searched, and each part alone.
+        var both = lowered(className)
+        let classCount = both.count
         both.append(0x20)
-        both.append(contentsOf: ident)
-        if containsAny(both, unlikelyWords) && !containsAny(both, maybeWords) { hints.unlikely = true }
-        for part in [cls, ident] where !part.isEmpty {
-            if containsAny(part, negativeWords) || containsWord(part, Array("hid".utf8)) { hints.weight -= 25 }
-            if containsAny(part, positiveWords) { hints.weight += 25 }
+        appendLowered(id, to: &both)
+        return both.withUnsafeBufferPointer { all in
+            let cls = UnsafeBufferPointer(rebasing: all[..<classCount])
+            let ident = UnsafeBufferPointer(rebasing: all[(classCount + 1)...])
+            var hints = ClassHints()
+            if unlikelyWords.anyIn(all) && !maybeWords.anyIn(all) { hints.unlikely = true }
+            hints.weight = partWeight(cls) + partWeight(ident)
+            hints.byline = bylineWords.anyIn(all)
+            hints.share = containsWord(all, shareWord) || containsWord(all, sharedaddyWord)
+            return hints
         }
-        hints.byline = containsAny(both, bylineWords)
-        hints.share = containsWord(both, Array("share".utf8)) || containsWord(both, Array("sharedaddy".utf8))
-        return hints
     }
 
-    private static func words(_ list: String...) -> [[UInt8]] { list.map { Array($0.utf8) } }
+    /// −25, 0 or +25 (both lists can match) for the class or the id alone.
+    private static func partWeight(_ part: UnsafeBufferPointer<UInt8>) -> Int8 {
+        guard !part.isEmpty else { return 0 }
+        var weight: Int8 = 0
+        if negativeWords.anyIn(part) || containsWord(part, hidWord) { weight -= 25 }
+        if positiveWords.anyIn(part) { weight += 25 }
+        return weight
+    }
+
+    /// A word list to search for, indexed by first byte: at each position of the haystack only the words
+    /// starting with that byte are compared, not all of them.
+    struct Needles {
+        let words: [[UInt8]]
+        /// For each byte value, the indexes in ``words`` of the words starting with it.
+        private let byFirstByte: [[Int]]
+
+        init(_ list: String...) {
+            words = list.map { Array($0.utf8) }
+            var index = [[Int]](repeating: [], count: 256)
+            for (k, word) in words.enumerated() where !word.isEmpty { index[Int(word[0])].append(k) }
+            byFirstByte = index
+        }
+
+        /// Whether any of the words occurs in `haystack`.
+        func anyIn(_ haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+            for i in haystack.indices {
+                for k in byFirstByte[Int(haystack[i])] where matches(words[k], haystack, at: i) { return true }
+            }
+            return false
+        }
+
+        private func matches(_ word: [UInt8], _ haystack: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+            guard haystack.count - i >= word.count else { return false }
+            for j in 1..<word.count where haystack[i + j] != word[j] { return false }
+            return true
+        }
+    }
 
     private static func lowered(_ s: String?) -> [UInt8] {
-        guard let s else { return [] }
-        return s.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        var bytes: [UInt8] = []
+        appendLowered(s, to: &bytes)
+        return bytes
     }
 
-    static func containsAny(_ haystack: [UInt8], _ needles: [[UInt8]]) -> Bool {
-        for needle in needles where find(haystack, needle, from: 0) != nil { return true }
-        return false
+    private static func appendLowered(_ s: String?, to bytes: inout [UInt8]) {
+        guard let s else { return }
+        bytes.reserveCapacity(bytes.count + s.utf8.count + 1)
+        for b in s.utf8 { bytes.append((0x41...0x5A).contains(b) ? b | 0x20 : b) }
     }
 
     /// `needle` standing alone: bounded by the ends, spaces, `-` or `_` (Readability's `(\b|_)share(\b|_)`).
-    static func containsWord(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    static func containsWord(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         var from = 0
         while let at = find(haystack, needle, from: from) {
             let before = at == 0 ? 0x20 : haystack[at - 1]
@@ -75,7 +117,7 @@ struct ClassHints: Equatable {
         (0x30...0x39).contains(b) || (0x61...0x7A).contains(b) || (0x41...0x5A).contains(b) || b >= 0x80
     }
 
-    private static func find(_ haystack: [UInt8], _ needle: [UInt8], from: Int) -> Int? {
+    private static func find(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], from: Int) -> Int? {
         let n = needle.count
         guard n > 0, haystack.count - from >= n else { return nil }
         let first = needle[0]

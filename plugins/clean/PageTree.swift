@@ -62,6 +62,8 @@ struct PageTree {
         var tagCache: [UnsafePointer<xmlChar>: Tag] = [:]
         var hintCache: [String: ClassHints] = [:]
         var bylineTaken = false
+        // The title's words, found at the first h1 or h2.
+        var titleWords: Set<Substring>?
         // The open elements from root down to the current node: their arena indexes.
         var open: [Int32] = []
         var current: xmlNodePtr? = root
@@ -86,7 +88,9 @@ struct PageTree {
                         if let cached = hintCache[key] {
                             hints = cached
                         } else {
-                            hints = ClassHints.of(className: attributes.className, id: attributes.id)
+                            hints = ClassHints.of(
+                                className: attributes.className.map(String.init(cString:)),
+                                id: attributes.id.map(String.init(cString:)))
                             hintCache[key] = hints
                         }
                     } else {
@@ -106,15 +110,16 @@ struct PageTree {
                     }
                     // A heading repeating the page's title is the headline, which the article has as its
                     // title already (Readability's `_headerDuplicatesTitle`).
-                    if (tag == .h1 || tag == .h2), let title, TitleMatch.duplicates(heading: node, title: title) {
-                        break
+                    if tag == .h1 || tag == .h2, let title {
+                        if titleWords == nil { titleWords = TitleMatch.titleWords(title) }
+                        if TitleMatch.duplicates(heading: node, titleWords: titleWords!) { break }
                     }
                     var flags = parentFlags
                     switch tag {
                     case .a:
                         if let href = attributes.href {
                             flags.insert([.inLink, .isLink])
-                            if href.hasPrefix("#") { flags.insert(.inHashLink) }
+                            if Self.startsWithHash(href) { flags.insert(.inHashLink) }
                         }
                     case .table: flags.insert(.inTable)
                     case .code: flags.insert(.inCode)
@@ -201,17 +206,38 @@ struct PageTree {
         return tag
     }
 
+    /// The attributes scoring reads. Class, id and href stay the parser's bytes (empty for an attribute
+    /// without a value): most elements need no String of them.
     struct Attributes {
-        var className: String?
-        var id: String?
+        var className: UnsafePointer<xmlChar>?
+        var id: UnsafePointer<xmlChar>?
         var role: String?
-        var href: String?
+        var href: UnsafePointer<xmlChar>?
         var hidden = false
+
+        /// The hints cache's key, `class#id`: one String, built as `(class ?? "") + "#" + (id ?? "")` was.
         var hintKey: String? {
             guard className != nil || id != nil else { return nil }
-            return (className ?? "") + "#" + (id ?? "")
+            let classLength = className.map(PageTree.length) ?? 0
+            let idLength = id.map(PageTree.length) ?? 0
+            // Invalid UTF-8 is repaired as `String(cString:)` did: the ASCII `#` never joins a neighbour's
+            // sequence, so repairing the whole equals joining the repaired parts.
+            return String(unsafeUninitializedCapacity: classLength + 1 + idLength) { buffer in
+                let base = buffer.baseAddress!
+                if let className { memcpy(base, className, classLength) }
+                base[classLength] = 0x23
+                if let id { memcpy(base + classLength + 1, id, idLength) }
+                return classLength + 1 + idLength
+            }
         }
     }
+
+    static func length(_ p: UnsafePointer<xmlChar>) -> Int {
+        strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
+    }
+
+    /// The value of an attribute written without one (`<div class>`).
+    private static var empty: UnsafePointer<xmlChar> { UnsafePointer(("" as StaticString).utf8Start) }
 
     /// The attributes scoring reads, in one pass over the element's attribute list. Names are compared as
     /// bytes; only the values kept become strings.
@@ -223,11 +249,11 @@ struct PageTree {
             guard let name = a.pointee.name else { continue }
             let value = a.pointee.children?.pointee.content
             if equals(name, "class") {
-                result.className = value.map { String(cString: $0) } ?? ""
+                result.className = value.map { UnsafePointer($0) } ?? empty
             } else if equals(name, "id") {
-                result.id = value.map { String(cString: $0) } ?? ""
+                result.id = value.map { UnsafePointer($0) } ?? empty
             } else if equals(name, "href") {
-                result.href = value.map { String(cString: $0) } ?? ""
+                result.href = value.map { UnsafePointer($0) } ?? empty
             } else if equals(name, "role") {
                 result.role = value.map { String(cString: $0).lowercased() }
             } else if equals(name, "hidden") {
@@ -241,6 +267,14 @@ struct PageTree {
             }
         }
         return result
+    }
+
+    /// `String(cString: href).hasPrefix("#")`, which compares Characters: a `#` followed by an ASCII byte
+    /// (or nothing) is a Character of its own; anything else asks the String.
+    static func startsWithHash(_ href: UnsafePointer<xmlChar>) -> Bool {
+        guard href[0] == 0x23 else { return false }
+        if href[1] < 0x80 { return true }
+        return String(cString: href).hasPrefix("#")
     }
 
     /// ASCII case-insensitive equality of a C string with a lowercase literal.

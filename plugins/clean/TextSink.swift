@@ -39,7 +39,12 @@ struct TextSink {
                     continue  // control characters
                 default:
                     emitPendingSpace()
+                    // The rest of a run of printable ASCII (a word, mostly) goes in with one append.
+                    var q = p
+                    while q.pointee > 0x20 && q.pointee < 0x7F { q += 1 }
                     paragraph.append(b)
+                    if q > p { paragraph.append(contentsOf: UnsafeBufferPointer(start: p, count: q - p)) }
+                    p = q
                 }
                 continue
             }
@@ -113,7 +118,10 @@ struct TextSink {
         pendingSpace = false
         while let last = paragraph.last, last == 0x20 || last == 0x0A || last == 0x09 { paragraph.removeLast() }
         guard !paragraph.isEmpty else { return }
-        if !output.isEmpty { output.append(contentsOf: [0x0A, 0x0A]) }
+        if !output.isEmpty {
+            output.append(0x0A)
+            output.append(0x0A)
+        }
         output.append(contentsOf: paragraph)
         paragraph.removeAll(keepingCapacity: true)
     }
@@ -122,7 +130,14 @@ struct TextSink {
     mutating func finish() -> String {
         endParagraph()
         let text = String(decoding: output, as: UTF8.self)
-        return sawNonASCII ? Self.nfc(text) : text
+        return sawNonASCII && Self.mayNeedNFC(output) ? Self.nfc(text) : text
+    }
+
+    /// Whether the UTF-8 bytes hold a scalar from U+0300 on: the same test as ``nfc(_:)``'s first, on bytes.
+    /// Lead bytes from 0xCC on start exactly those scalars (U+0300 is CC 80); continuation bytes are
+    /// below 0xC0, so they never count.
+    static func mayNeedNFC(_ bytes: [UInt8]) -> Bool {
+        bytes.contains { $0 >= 0xCC }
     }
 
     /// `text` in Unicode Normalization Form C.
@@ -199,17 +214,60 @@ enum TextNormalizer {
     static func normalize(_ text: String) -> String {
         var sink = TextSink(capacity: text.utf8.count)
         var blankRun = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.allSatisfy({ $0.isWhitespace }) {
-                blankRun += 1
-                if blankRun == 1 { sink.endParagraph() }
-                continue
+        // One zero-terminated copy of the whole text. Each line goes to the sink in place, its line feed
+        // overwritten by a zero, so no line becomes a String of its own.
+        var bytes = Array(text.utf8)
+        bytes.append(0)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let count = buffer.count - 1
+            var start = 0
+            while start <= count {
+                let end = lineEnd(base, from: start, count: count)
+                if isBlank(UnsafeBufferPointer(start: base + start, count: end - start)) {
+                    blankRun += 1
+                    if blankRun == 1 { sink.endParagraph() }
+                } else {
+                    if blankRun == 0 && !sink.paragraphIsEmpty { sink.lineBreak() }
+                    blankRun = 0
+                    base[end] = 0
+                    sink.append(UnsafePointer(base + start))
+                }
+                start = end + 1
             }
-            if blankRun == 0 && !sink.paragraphIsEmpty { sink.lineBreak() }
-            blankRun = 0
-            sink.append(String(line))
         }
         return sink.finish()
+    }
+
+    /// Where the line starting at `start` ends: the next line feed, or `count`.
+    ///
+    /// Lines are what splitting the String on the Character `"\n"` gives: a line feed right after a
+    /// carriage return is part of the Character `"\r\n"`, which is not `"\n"`, so it does not end a line.
+    static func lineEnd(_ base: UnsafeMutablePointer<UInt8>, from start: Int, count: Int) -> Int {
+        var i = start
+        while i < count {
+            if base[i] == 0x0A && (i == start || base[i - 1] != 0x0D) { return i }
+            i += 1
+        }
+        return count
+    }
+
+    /// Whether every Character of the line is whitespace (`Character.isWhitespace`).
+    ///
+    /// On bytes while the line is ASCII: ASCII whitespace (tab to carriage return, space) never joins a
+    /// following ASCII byte into one Character, so a printable ASCII byte after only ASCII whitespace
+    /// starts a non-whitespace Character. Once a non-ASCII byte shows up, the Characters decide.
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var ascii = true
+        for b in line {
+            if b >= 0x80 {
+                ascii = false
+                break
+            }
+            if !(b == 0x20 || (0x09...0x0D).contains(b)) { return false }
+        }
+        if ascii { return true }
+        return String(decoding: line, as: UTF8.self).allSatisfy { $0.isWhitespace }
     }
 
     /// One line: a title, a caption.
