@@ -6,7 +6,7 @@
 #   sh fuzz/run.sh run TARGET [SECONDS]   fuzzes one target (default 300 s) from fuzz/corpus/TARGET; a crash
 #                                         is saved as var/fuzz/TARGET/crash-* and the exit status is not 0
 #
-# Targets: FeedParserFuzz, CleanFuzz, RequestFuzz (compiled from the module's own sources, instrumented with
+# Targets: FeedParserFuzz, CleanFuzz, RequestFuzz, DecodeFuzz (compiled from the module's own sources, instrumented with
 # -sanitize=fuzzer,address) and ConfigFuzz (the harness instrumented, linked against the release build's
 # objects: the config loader needs most of the package, which SwiftPM cannot build with -sanitize=fuzzer
 # without instrumenting every dependency and clashing with the executables' main).
@@ -19,7 +19,7 @@ out=var/fuzz
 cmd="${1:-build}"
 
 # TARGETS="A B" limits a build to some targets.
-want() { case " ${TARGETS:-FeedParserFuzz CleanFuzz RequestFuzz ConfigFuzz} " in *" $1 "*) return 0 ;; esac; return 1; }
+want() { case " ${TARGETS:-FeedParserFuzz CleanFuzz RequestFuzz DecodeFuzz ConfigFuzz} " in *" $1 "*) return 0 ;; esac; return 1; }
 
 build() {
     mkdir -p "$out/bin"
@@ -48,12 +48,25 @@ build() {
     want RequestFuzz && swiftc $common -module-name RequestFuzz \
         Sources/IngestDaemon/Control/UnixHTTPServer.swift Sources/IngestDaemon/Runtime/DaemonError.swift \
         fuzz/harness/RequestFuzz.swift -o "$out/bin/RequestFuzz" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
+    # Decoding's readers, and the scalar HTML reader they replaced as the reference (its import dropped:
+    # here it is one module with them).
+    if want DecodeFuzz; then
+        mkdir -p "$out/src"
+        grep -v '^import IngestCore' Tests/IngestCoreTests/HTMLTextReference.swift > "$out/src/HTMLTextReference.swift"
+        swiftc $common -module-name DecodeFuzz \
+            Sources/IngestCore/Decoding/HTMLText.swift Sources/IngestCore/Decoding/HTMLByteReader.swift \
+            Sources/IngestCore/Decoding/HTMLEntities.swift Sources/IngestCore/Decoding/TextDecoding.swift \
+            Sources/IngestCore/Decoding/SingleByteCharsets.swift Sources/IngestCore/Support/SHA256.swift \
+            Sources/IngestCore/Model/RawDocument.swift Sources/IngestCore/Decoding/DocumentFormat.swift \
+            "$out/src/HTMLTextReference.swift" \
+            fuzz/harness/DecodeFuzz.swift -o "$out/bin/DecodeFuzz" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
+    fi
     want ConfigFuzz && swiftc $common -module-name ConfigFuzz $flags \
         fuzz/harness/ConfigFuzz.swift $libs -o "$out/bin/ConfigFuzz" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
     # Its probe child, not instrumented: it only parses one text and exits.
     want ConfigFuzz && swiftc -O -parse-as-library -swift-version 6 -module-name TOMLProbeChild $flags \
         fuzz/harness/TOMLProbeChild.swift $libs -o "$out/bin/toml-probe" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
-    for t in FeedParserFuzz CleanFuzz RequestFuzz ConfigFuzz; do
+    for t in FeedParserFuzz CleanFuzz RequestFuzz DecodeFuzz ConfigFuzz; do
         want "$t" || continue
         [ -x "$out/bin/$t" ] || { echo "fuzz: $t did not build" >&2; exit 1; }
     done

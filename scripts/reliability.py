@@ -626,6 +626,8 @@ FUZZ_TARGETS = [
     ("HTML cleaner", "CleanFuzz", "pages and fragments through the clean stage's extraction and normalisation"),
     ("config loader", "ConfigFuzz", "TOML through `ConfigLoader` into `IngestConfiguration` and validation"),
     ("control API requests", "RequestFuzz", "bytes through the Unix socket server's HTTP/1.1 request parser"),
+    ("input decoding", "DecodeFuzz", "bytes through charset decoding, the binary check, the HTML reader (against the "
+     "scalar reader it replaced) and SHA-256"),
 ]
 
 
