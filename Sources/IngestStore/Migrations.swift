@@ -20,6 +20,8 @@ enum StoreMigrations {
     static let v6 = "v6-article-search"
     /// New articles are indexed by the commit, one statement per batch, instead of by a trigger per row.
     static let v7 = "v7-article-search-per-batch"
+    /// Dedupe band keys packed in their fingerprint's row; `dedupeBand` goes.
+    static let v8 = "v8-dedupe-bands-in-row"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
@@ -45,6 +47,9 @@ enum StoreMigrations {
         }
         migrator.registerMigration(v7) { db in
             try db.execute(sql: v7Schema)
+        }
+        migrator.registerMigration(v8) { db in
+            try migrateToV8(db)
         }
         return migrator
     }
@@ -282,5 +287,32 @@ enum StoreMigrations {
     private static let v7Schema = """
         DROP TRIGGER article_search_insert;
         """
-}
 
+    /// The band keys move into `dedupeFingerprint.bands` (little-endian 64-bit values) and `dedupeBand` is
+    /// dropped: they are looked up in memory (``BandIndex``), and as rows with random keys they made a
+    /// B-tree page dirty per key at every commit. Existing keys are carried over, so no fingerprint loses
+    /// its bands.
+    private static func migrateToV8(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE dedupeFingerprint ADD COLUMN bands BLOB NOT NULL DEFAULT x''")
+        let rows = try Row.fetchAll(db, sql: "SELECT articleId, band FROM dedupeBand ORDER BY articleId, band")
+        var keys: [Int64] = []
+        var current: Int64?
+        let update = try db.makeStatement(sql: "UPDATE dedupeFingerprint SET bands = ? WHERE articleId = ?")
+        func flush() throws {
+            if let current, !keys.isEmpty {
+                try update.execute(arguments: [DedupeFingerprintRecord.packedBands(keys), current])
+            }
+            keys.removeAll(keepingCapacity: true)
+        }
+        for row in rows {
+            let id: Int64 = row[0]
+            if id != current {
+                try flush()
+                current = id
+            }
+            keys.append(row[1])
+        }
+        try flush()
+        try db.execute(sql: "DROP TABLE dedupeBand")
+    }
+}

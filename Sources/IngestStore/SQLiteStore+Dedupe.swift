@@ -6,19 +6,24 @@ extension SQLiteStore: DuplicateIndex {
     public func candidates(
         textHash: String?, canonicalURL: String?, itemId: String?, bands: [Int64], since: Date
     ) throws -> [IndexedFingerprint] {
-        // One statement, so no transaction around it is needed (see ``SQLiteStore/readStatement(_:_:)``).
+        // The band index's catch-up and the lookup read in two snapshots, the second no older than the first,
+        // so no transaction around them is needed (see ``SQLiteStore/readStatement(_:_:)``).
         try readStatement("dedupe lookup") { db in
-            try DedupeFingerprintRecord.candidates(
-                db, textHash: textHash, canonicalURL: canonicalURL, itemId: itemId, bands: bands,
+            let sharing = bands.isEmpty ? [] : try bandIndex.articles(db, sharing: bands)
+            return try DedupeFingerprintRecord.candidates(
+                db, textHash: textHash, canonicalURL: canonicalURL, itemId: itemId, sharingBands: sharing,
                 since: since.timeIntervalSince1970)
         }
     }
 
     /// Forgets the fingerprints of articles committed before `before`; returns how many.
     public func pruneFingerprints(before: Date) throws -> Int {
-        try write("prune fingerprints") { db in
+        let pruned = try write("prune fingerprints") { db in
             try DedupeFingerprintRecord.prune(db, before: before.timeIntervalSince1970)
         }
+        // At most hourly (the dedupe stage's pace): the next lookup reads the remaining fingerprints again.
+        if pruned > 0 { bandIndex.reset() }
+        return pruned
     }
 
     /// The articles of `articleId`'s dedupe cluster (its original and every copy), oldest first.

@@ -32,6 +32,8 @@ public final class SQLiteStore: ArticleStore {
     private let pool: DatabasePool
     let queueConfiguration: QueueConfiguration
     private let keepRaw: Bool
+    /// The dedupe band keys of the stored fingerprints, in memory.
+    let bandIndex = BandIndex()
     // Internal, not private: the feed extension (SQLiteStore+Feeds.swift) stamps and writes with them.
     let clock: @Sendable () -> Date
 

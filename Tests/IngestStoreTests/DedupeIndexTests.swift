@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import IngestCore
 import Testing
 
@@ -65,5 +66,55 @@ struct DedupeIndexTests {
         let store = try TestDatabase(backend).open()
         _ = try store.commit([entry("x", text: "dropped later", cluster: "c2", fingerprint: fingerprint(cluster: "c2"), dropped: true)])
         #expect(try store.candidates(textHash: "t1", canonicalURL: nil, itemId: nil, bands: [], since: .distantPast).isEmpty)
+    }
+
+    /// The band keys are looked up in memory (``BandIndex``), caught up from the table before each lookup.
+    @Test("band keys committed by another store on the same file are found; a prune forgets them")
+    func bandsFromAnotherStore() throws {
+        let database = try TestDatabase()
+        let reader = try database.openSQLite()
+        let writer = try database.openSQLite()
+        let old = database.clock.now.addingTimeInterval(-3600)
+        #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [11], since: old).isEmpty)
+        let first = try writer.commit([entry("a", text: "one", cluster: "c1", fingerprint: fingerprint(cluster: "c1", text: nil, bands: [11, 12]))])
+        let second = try writer.commit([entry("b", text: "two", cluster: "c2", fingerprint: fingerprint(cluster: "c2", text: nil, bands: [12, 13]))])
+        let ids = [first[0].articleIds[0], second[0].articleIds[0]]
+        #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [11], since: old).map(\.articleId) == [ids[0]])
+        #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [12], since: old).map(\.articleId) == ids,
+                "a key shared by two articles finds both")
+        #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [14, 13], since: old).map(\.articleId) == [ids[1]])
+        #expect(try reader.pruneFingerprints(before: database.clock.now.addingTimeInterval(60)) == 2)
+        #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [12], since: old).isEmpty)
+        let third = try writer.commit([entry("c", text: "three", cluster: "c3", fingerprint: fingerprint(cluster: "c3", text: nil, bands: [12]))])
+        #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [12], since: old).map(\.articleId) == third[0].articleIds)
+    }
+
+    @Test("migration v8 carries band keys over from dedupeBand into their fingerprints")
+    func bandsMigrated() throws {
+        let database = try TestDatabase()
+        try FileManager.default.createDirectory(
+            atPath: (database.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: database.path)
+        try StoreMigrations.migrate(queue, upTo: StoreMigrations.v7)
+        try queue.write { db in
+            for id in [1, 2] {
+                try db.execute(sql: """
+                    INSERT INTO article (status, title, text, source, originKind, location, receivedAt, format, contentHash, committedAt)
+                    VALUES ('queued', 'T', 'text', 'inbox', 'folder', '/inbox/x', 0, 'text', ?, 0)
+                    """, arguments: [String(repeating: "a", count: 64)])
+                try db.execute(sql: """
+                    INSERT INTO dedupeFingerprint (articleId, clusterId, minhash, shingles, committedAt) VALUES (?, ?, x'0700', 40, ?)
+                    """, arguments: [id, "c\(id)", database.clock.now.timeIntervalSince1970])
+            }
+            for (band, id) in [(Int64(-5), 1), (Int64.max, 1), (77, 2)] {
+                try db.execute(sql: "INSERT INTO dedupeBand (band, articleId) VALUES (?, ?)", arguments: [band, id])
+            }
+        }
+        try queue.close()
+        let store = try database.openSQLite()
+        let old = database.clock.now.addingTimeInterval(-3600)
+        #expect(try store.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [Int64.max], since: old).map(\.articleId) == [1])
+        #expect(try store.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [-5, 77], since: old).map(\.articleId) == [1, 2])
+        #expect(try store.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [78], since: old).isEmpty)
     }
 }

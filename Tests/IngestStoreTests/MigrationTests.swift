@@ -17,7 +17,7 @@ struct MigrationTests {
             )
         }
         #expect(tables == [
-            "article", "queueItem", "inputLedger", "rawInput", "feed", "feedState", "dedupeFingerprint", "dedupeBand",
+            "article", "queueItem", "inputLedger", "rawInput", "feed", "feedState", "dedupeFingerprint",
             "grdb_migrations",
             // The FTS5 index (v6) and its shadow tables.
             "articleSearch", "articleSearch_data", "articleSearch_idx", "articleSearch_docsize", "articleSearch_config",

@@ -2,23 +2,20 @@ import Foundation
 import GRDB
 import IngestCore
 
-/// Rows of `dedupeFingerprint` and `dedupeBand`: the fingerprint of every original article dedupe saw,
-/// written in the commit that stores the article. This type is the only code that knows the two tables.
+/// Rows of `dedupeFingerprint`: the fingerprint of every original article dedupe saw, written in the commit
+/// that stores the article, with its band keys packed in one column (looked up in memory: ``BandIndex``).
+/// This type is the only code that knows the table.
 enum DedupeFingerprintRecord {
     /// Stores `fingerprint` for the article `articleId`, with its band keys.
     static func insert(_ db: Database, articleId: Int64, _ fingerprint: ArticleFingerprint, at now: Double) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO dedupeFingerprint (articleId, clusterId, textHash, canonicalURL, itemId, minhash, shingles, committedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO dedupeFingerprint (
+                articleId, clusterId, textHash, canonicalURL, itemId, minhash, shingles, committedAt, bands)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 articleId, fingerprint.clusterId, fingerprint.textHash, fingerprint.canonicalURL, fingerprint.itemId,
-                packed(fingerprint.minhash), fingerprint.shingles, now,
+                packed(fingerprint.minhash), fingerprint.shingles, now, packedBands(fingerprint.bands),
             ])
-        // One statement per band, not one for all: a statement that inserts several rows makes SQLite keep a
-        // statement journal (a temporary file holding each page before it changes, to undo that statement
-        // alone), and band keys are random, so every row is a different page: 80 KB of journal per article.
-        let band = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedupeBand (band, articleId) VALUES (?, ?)")
-        for key in fingerprint.bands { try band.execute(arguments: [key, articleId]) }
     }
 
     /// The original of `clusterId`, when it is committed.
@@ -35,28 +32,29 @@ enum DedupeFingerprintRecord {
             """).execute(arguments: [originalId, clusterId, originalId])
     }
 
-    /// Fingerprints since `since` sharing an exact key or a band with the probe, oldest first.
+    /// Fingerprints since `since` that are among `sharingBands` (the articles sharing a band with the
+    /// probe: ``BandIndex``) or share an exact key with it, oldest first.
     ///
-    /// One statement: SQLite answers the OR with one indexed lookup per key (its "multi-index OR": the band
-    /// keys through `dedupeBand`'s primary key, each exact key through its partial index) and reads the
-    /// union by primary key. The `+` keeps the time condition off the `committedAt` index, which would
-    /// otherwise be a candidate plan that reads the whole window.
+    /// One statement: SQLite answers the OR with one lookup per term (its "multi-index OR": the ids by primary
+    /// key, each exact key through its partial index). The `+` keeps the time condition off the
+    /// `committedAt` index, which would otherwise be a candidate plan that reads the whole window.
     static func candidates(
-        _ db: Database, textHash: String?, canonicalURL: String?, itemId: String?, bands: [Int64], since: Double
+        _ db: Database, textHash: String?, canonicalURL: String?, itemId: String?, sharingBands ids: Set<Int64>,
+        since: Double
     ) throws -> [IndexedFingerprint] {
-        guard textHash != nil || canonicalURL != nil || itemId != nil || !bands.isEmpty else { return [] }
-        let placeholders = Array(repeating: "?", count: bands.count).joined(separator: ",")
-        let statement = try db.cachedStatement(sql: """
+        guard textHash != nil || canonicalURL != nil || itemId != nil || !ids.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let sql = """
             SELECT articleId, clusterId, textHash, canonicalURL, itemId, minhash, shingles, committedAt
             FROM dedupeFingerprint
-            WHERE +committedAt >= ?
-              AND (articleId IN (SELECT articleId FROM dedupeBand WHERE band IN (\(placeholders)))
-                   OR textHash = ? OR canonicalURL = ? OR itemId = ?)
+            WHERE +committedAt >= ? AND (articleId IN (\(placeholders)) OR textHash = ? OR canonicalURL = ? OR itemId = ?)
             ORDER BY articleId
-            """)
+            """
+        // The number of ids varies: only the common small counts are worth a cached statement.
+        let statement = ids.count <= 8 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         var arguments: [(any DatabaseValueConvertible)?] = [since]
-        arguments.reserveCapacity(bands.count + 4)
-        for band in bands { arguments.append(band) }
+        arguments.reserveCapacity(ids.count + 4)
+        for id in ids { arguments.append(id) }
         arguments += [textHash, canonicalURL, itemId]
         // Band keys of the candidates are not needed to compare signatures; they are left empty.
         return try Row.fetchAll(statement, arguments: StatementArguments(arguments)).map { row in
@@ -70,9 +68,6 @@ enum DedupeFingerprintRecord {
 
     /// Forgets fingerprints committed before `before` (their bands go with them).
     static func prune(_ db: Database, before: Double) throws -> Int {
-        try db.execute(sql: """
-            DELETE FROM dedupeBand WHERE articleId IN (SELECT articleId FROM dedupeFingerprint WHERE committedAt < ?)
-            """, arguments: [before])
         try db.execute(sql: "DELETE FROM dedupeFingerprint WHERE committedAt < ?", arguments: [before])
         return db.changesCount
     }
@@ -82,6 +77,22 @@ enum DedupeFingerprintRecord {
         var data = Data(capacity: minhash.count * 2)
         for v in minhash { data.append(UInt8(v & 0xFF)); data.append(UInt8(v >> 8)) }
         return data
+    }
+
+    /// Band keys as little-endian 64-bit values.
+    static func packedBands(_ bands: [Int64]) -> Data {
+        var data = Data(capacity: bands.count * 8)
+        for key in bands { withUnsafeBytes(of: key.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    static func unpackedBands(_ data: Data) -> [Int64] {
+        let bytes = [UInt8](data)
+        return stride(from: 0, to: bytes.count - 7, by: 8).map { start in
+            var value: UInt64 = 0
+            for k in 0..<8 { value |= UInt64(bytes[start + k]) << (8 * UInt64(k)) }
+            return Int64(bitPattern: value)
+        }
     }
 
     static func unpacked(_ data: Data) -> [UInt16] {
