@@ -43,11 +43,12 @@ enum DedupeFingerprintRecord {
         since: Double
     ) throws -> [IndexedFingerprint] {
         guard textHash != nil || canonicalURL != nil || itemId != nil || !ids.isEmpty else { return [] }
-        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        // Without ids the term is left out, not written `IN ()`: SQLite 3.40 plans that as a scan of the table.
+        let byId = ids.isEmpty ? "" : "articleId IN (\(Array(repeating: "?", count: ids.count).joined(separator: ","))) OR "
         let sql = """
             SELECT articleId, clusterId, textHash, canonicalURL, itemId, minhash, shingles, committedAt
             FROM dedupeFingerprint
-            WHERE +committedAt >= ? AND (articleId IN (\(placeholders)) OR textHash = ? OR canonicalURL = ? OR itemId = ?)
+            WHERE +committedAt >= ? AND (\(byId)textHash = ? OR canonicalURL = ? OR itemId = ?)
             ORDER BY articleId
             """
         // The number of ids varies: only the common small counts are worth a cached statement.
