@@ -284,16 +284,21 @@ enum StoreMigrations {
     /// made one segment per article: flushing them was 7 % of the daemon's CPU in a burst of 2,000
     /// documents. One statement per batch makes one segment per batch. Deletes and updates keep their
     /// triggers (they are rare: pruning, reprocessing).
+    /// `IF EXISTS`: two processes opening a new database at once may both run it (see ``migrate(_:upTo:)``).
     private static let v7Schema = """
-        DROP TRIGGER article_search_insert;
+        DROP TRIGGER IF EXISTS article_search_insert;
         """
 
     /// The band keys move into `dedupeFingerprint.bands` (little-endian 64-bit values) and `dedupeBand` is
     /// dropped: they are looked up in memory (``BandIndex``), and as rows with random keys they made a
     /// B-tree page dirty per key at every commit. Existing keys are carried over, so no fingerprint loses
     /// its bands.
+    /// Each step checks first: two processes opening a new database at once may both run it.
     private static func migrateToV8(_ db: Database) throws {
-        try db.execute(sql: "ALTER TABLE dedupeFingerprint ADD COLUMN bands BLOB NOT NULL DEFAULT x''")
+        guard try db.tableExists("dedupeBand") else { return }
+        if try !db.columns(in: "dedupeFingerprint").contains(where: { $0.name == "bands" }) {
+            try db.execute(sql: "ALTER TABLE dedupeFingerprint ADD COLUMN bands BLOB NOT NULL DEFAULT x''")
+        }
         let rows = try Row.fetchAll(db, sql: "SELECT articleId, band FROM dedupeBand ORDER BY articleId, band")
         var keys: [Int64] = []
         var current: Int64?
