@@ -246,6 +246,14 @@ struct DocumentTerms {
                 candidates[Int(candidate)].count += 1
                 candidates[Int(candidate)].lastOccurrence = Int32(start)
             }
+            /// One more occurrence of the candidate in `slot` (-1: none yet, so it is made).
+            func tally(_ slot: inout Int32, _ key: UInt64, length: Int32, at start: Int) {
+                if slot < 0 {
+                    slot = make(key, length: length, at: start)
+                } else {
+                    seenAgain(slot, at: start)
+                }
+            }
             singleWord.withUnsafeMutableBufferPointer { singleWord in
                 byPair.withUnsafeMutableBufferPointer { byPair in
                     for start in 0..<count {
@@ -253,22 +261,13 @@ struct DocumentTerms {
                         guard first.term >= 0, !first.isStop else { continue }
                         var key = UInt64(first.term + 1)
                         let term = Int(first.term)
-                        if singleWord[term] < 0 {
-                            singleWord[term] = make(key, length: 1, at: start)
-                        } else {
-                            seenAgain(singleWord[term], at: start)
-                        }
+                        tally(&singleWord[term], key, length: 1, at: start)
                         // A pair with the next token means: the same segment, and a term on both sides.
                         guard start + 1 < count, tokenTerms[start + 1].pair >= 0 else { continue }
                         let second = tokenTerms[start + 1]
                         key = key << 21 | UInt64(second.term + 1)
                         if !second.isStop {
-                            let pair = Int(second.pair)
-                            if byPair[pair] < 0 {
-                                byPair[pair] = make(key, length: 2, at: start)
-                            } else {
-                                seenAgain(byPair[pair], at: start)
-                            }
+                            tally(&byPair[Int(second.pair)], key, length: 2, at: start)
                         }
                         guard start + 2 < count, tokenTerms[start + 2].pair >= 0 else { continue }
                         let third = tokenTerms[start + 2]
