@@ -22,6 +22,8 @@ enum StoreMigrations {
     static let v7 = "v7-article-search-per-batch"
     /// Dedupe band keys packed in their fingerprint's row; `dedupeBand` goes.
     static let v8 = "v8-dedupe-bands-in-row"
+    /// New articles are indexed for search in chunks, behind a watermark (``SearchIndex``).
+    static let v9 = "v9-article-search-watermark"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
@@ -50,6 +52,9 @@ enum StoreMigrations {
         }
         migrator.registerMigration(v8) { db in
             try migrateToV8(db)
+        }
+        migrator.registerMigration(v9) { db in
+            try db.execute(sql: v9Schema)
         }
         return migrator
     }
@@ -287,6 +292,32 @@ enum StoreMigrations {
     /// `IF EXISTS`: two processes opening a new database at once may both run it (see ``migrate(_:upTo:)``).
     private static let v7Schema = """
         DROP TRIGGER IF EXISTS article_search_insert;
+        """
+
+    /// New articles are indexed in chunks of a few hundred (``SearchIndex``), not per commit: FTS5 writes a
+    /// segment per statement and merges them again and again, and a burst commits a dozen articles at a
+    /// time. `searchIndexState.indexedThrough` is the last article id in the index; every article up to it
+    /// is indexed, none after it. Deleting or changing an article not indexed yet must not touch the
+    /// index (an external-content FTS5 table is corrupted by a 'delete' of a row it does not hold), so the
+    /// triggers now look at the watermark. Every article existing now was indexed by v6/v7.
+    /// Idempotent: two processes opening a new database at once may both run it.
+    private static let v9Schema = """
+        CREATE TABLE IF NOT EXISTS searchIndexState (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            indexedThrough INTEGER NOT NULL);
+        INSERT OR IGNORE INTO searchIndexState (id, indexedThrough) SELECT 1, coalesce(max(id), 0) FROM article;
+
+        DROP TRIGGER IF EXISTS article_search_delete;
+        CREATE TRIGGER article_search_delete AFTER DELETE ON article
+        WHEN old.id <= (SELECT indexedThrough FROM searchIndexState WHERE id = 1) BEGIN
+            INSERT INTO articleSearch (articleSearch, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END;
+        DROP TRIGGER IF EXISTS article_search_update;
+        CREATE TRIGGER article_search_update AFTER UPDATE OF title, text ON article
+        WHEN old.id <= (SELECT indexedThrough FROM searchIndexState WHERE id = 1) BEGIN
+            INSERT INTO articleSearch (articleSearch, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articleSearch (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
         """
 
     /// The band keys move into `dedupeFingerprint.bands` (little-endian 64-bit values) and `dedupeBand` is

@@ -147,6 +147,9 @@ extension SQLiteStore {
     public func search(_ query: String, limit: Int, raw: Bool = false) throws(StoreError) -> [SearchHit] {
         let match = raw ? query : Self.ftsQuery(query)
         guard !match.isEmpty, limit > 0 else { return [] }
+        // The articles committed since the last chunk first, so a search finds everything committed. When
+        // that cannot be done (a user who may only read the file), the search finds what was indexed.
+        try? flushSearchIndex()
         return try read("search") { db in
             try Row.fetchAll(
                 db,

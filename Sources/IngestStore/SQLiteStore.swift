@@ -108,7 +108,7 @@ public final class SQLiteStore: ArticleStore {
             let now = clock().timeIntervalSince1970
             var results: [CommitResult] = []
             results.reserveCapacity(prepared.count)
-            var inserted: ClosedRange<Int64>?
+            var insertedAny = false
             for entry in prepared {
                 // The check sees rows inserted earlier in this transaction, so a key that appears twice
                 // in one batch is stored once.
@@ -127,7 +127,7 @@ public final class SQLiteStore: ArticleStore {
                         record.duplicateOf = try DedupeFingerprintRecord.original(db, clusterId: cluster)
                     }
                     let id = try ArticleRecord.insert(db, record, rawInputId: rawInputId, committedAt: now)
-                    inserted = inserted.map { min($0.lowerBound, id)...max($0.upperBound, id) } ?? id...id
+                    insertedAny = true
                     ids.append(id)
                     if let queue {
                         try QueueItemRecord.enqueue(db, articleId: id, queue: queue, now: now)
@@ -144,10 +144,17 @@ public final class SQLiteStore: ArticleStore {
                 results.append(
                     CommitResult(alreadyIngested: false, articleIds: ids, enqueued: enqueued, dropped: ids.count - enqueued))
             }
-            // The transaction holds the write lock, so every id in the range is one of ours.
-            if let inserted { try ArticleRecord.indexForSearch(db, ids: inserted) }
+            // The search index takes new articles a chunk at a time (see ``SearchIndexRecord``).
+            if insertedAny { try SearchIndexRecord.catchUp(db, minimumBacklog: SearchIndexRecord.chunk) }
             return results
         }
+    }
+
+    /// Indexes for search every article committed since the last chunk (the daemon calls it every second,
+    /// a search before it runs). Takes the write lock only when there is something to index.
+    public func flushSearchIndex() throws(StoreError) {
+        guard try readStatement("search index backlog", { db in try SearchIndexRecord.hasBacklog(db) }) else { return }
+        try write("index for search") { db in _ = try SearchIndexRecord.catchUp(db, minimumBacklog: 1) }
     }
 
     public func recordFailure(

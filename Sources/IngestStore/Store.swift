@@ -41,6 +41,14 @@ public protocol ArticleStore: Sendable {
 
     /// Totals for `ingestctl status` when the daemon is down.
     func totals() throws(StoreError) -> StoreTotals
+
+    /// Brings a search index that commits fill in chunks up to date (SQLite); the daemon calls it every
+    /// second. A store whose index follows each commit has nothing to do.
+    func flushSearchIndex() throws(StoreError)
+}
+
+extension ArticleStore {
+    public func flushSearchIndex() throws(StoreError) {}
 }
 
 /// One input and what the pipeline made of it.

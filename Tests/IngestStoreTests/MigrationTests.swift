@@ -21,6 +21,8 @@ struct MigrationTests {
             "grdb_migrations",
             // The FTS5 index (v6) and its shadow tables.
             "articleSearch", "articleSearch_data", "articleSearch_idx", "articleSearch_docsize", "articleSearch_config",
+            // Its watermark (v9).
+            "searchIndexState",
         ])
         #expect(applied == StoreMigrations.migrator.migrations)
         #expect(applied.first == "v1-articles-queue-ledger")

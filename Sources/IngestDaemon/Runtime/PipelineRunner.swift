@@ -75,22 +75,41 @@ public final class PipelineRunner: Service, DocumentSink {
 
     private func runUntilDrained() async {
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.runCommitter() }
-                await withTaskGroup(of: Void.self) { workerGroup in
-                    for _ in 0..<workers {
-                        workerGroup.addTask {
-                            while let document = await self.input.receive() {
-                                await self.process(document)
+            await withTaskGroup(of: Void.self) { flusher in
+                flusher.addTask { await self.runSearchIndexFlush() }
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.runCommitter() }
+                    await withTaskGroup(of: Void.self) { workerGroup in
+                        for _ in 0..<workers {
+                            workerGroup.addTask {
+                                while let document = await self.input.receive() {
+                                    await self.process(document)
+                                }
                             }
                         }
                     }
+                    // Every worker has finished: what they produced is in `commits`; let the committer drain it.
+                    commits.finish()
                 }
-                // Every worker has finished: what they produced is in `commits`; let the committer drain it.
-                commits.finish()
+                // Everything is committed: the flush indexes the last articles and stops.
+                flusher.cancelAll()
             }
         } onGracefulShutdown: {
             self.input.finish()
+        }
+    }
+
+    /// Commits fill the search index a chunk at a time; this indexes what a quiet second left behind, so
+    /// `ingestctl search` lags the queue by about a second at most (and a search catches up itself).
+    private func runSearchIndexFlush() async {
+        while true {
+            let stopping = (try? await Task.sleep(for: .seconds(1))) == nil
+            do {
+                try store.flushSearchIndex()
+            } catch {
+                logger.warning("cannot index articles for search", metadata: ["error": "\(error)"])
+            }
+            if stopping { return }
         }
     }
 

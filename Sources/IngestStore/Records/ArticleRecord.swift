@@ -90,14 +90,6 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         return db.lastInsertedRowID
     }
 
-    /// Adds the articles `ids` (those of one commit, which are consecutive) to the full-text index in one
-    /// statement: see ``StoreMigrations`` v7 for why not a trigger per row.
-    static func indexForSearch(_ db: Database, ids: ClosedRange<Int64>) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO articleSearch (rowid, title, text) SELECT id, title, text FROM article WHERE id BETWEEN ? AND ?
-            """).execute(arguments: [ids.lowerBound, ids.upperBound])
-    }
-
     /// Every column but `id`, which SQLite assigns; the order of ``insertArguments(_:rawInputId:committedAt:)``.
     static let insertSQL = """
         INSERT INTO article (
