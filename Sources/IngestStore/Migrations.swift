@@ -24,6 +24,8 @@ enum StoreMigrations {
     static let v8 = "v8-dedupe-bands-in-row"
     /// New articles are indexed for search in chunks, behind a watermark (``SearchIndex``).
     static let v9 = "v9-article-search-watermark"
+    /// Two indexes no query used go.
+    static let v10 = "v10-drop-unused-hash-indexes"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
@@ -55,6 +57,9 @@ enum StoreMigrations {
         }
         migrator.registerMigration(v9) { db in
             try db.execute(sql: v9Schema)
+        }
+        migrator.registerMigration(v10) { db in
+            try db.execute(sql: v10Schema)
         }
         return migrator
     }
@@ -294,32 +299,6 @@ enum StoreMigrations {
         DROP TRIGGER IF EXISTS article_search_insert;
         """
 
-    /// New articles are indexed in chunks of a few hundred (``SearchIndex``), not per commit: FTS5 writes a
-    /// segment per statement and merges them again and again, and a burst commits a dozen articles at a
-    /// time. `searchIndexState.indexedThrough` is the last article id in the index; every article up to it
-    /// is indexed, none after it. Deleting or changing an article not indexed yet must not touch the
-    /// index (an external-content FTS5 table is corrupted by a 'delete' of a row it does not hold), so the
-    /// triggers now look at the watermark. Every article existing now was indexed by v6/v7.
-    /// Idempotent: two processes opening a new database at once may both run it.
-    private static let v9Schema = """
-        CREATE TABLE IF NOT EXISTS searchIndexState (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            indexedThrough INTEGER NOT NULL);
-        INSERT OR IGNORE INTO searchIndexState (id, indexedThrough) SELECT 1, coalesce(max(id), 0) FROM article;
-
-        DROP TRIGGER IF EXISTS article_search_delete;
-        CREATE TRIGGER article_search_delete AFTER DELETE ON article
-        WHEN old.id <= (SELECT indexedThrough FROM searchIndexState WHERE id = 1) BEGIN
-            INSERT INTO articleSearch (articleSearch, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
-        END;
-        DROP TRIGGER IF EXISTS article_search_update;
-        CREATE TRIGGER article_search_update AFTER UPDATE OF title, text ON article
-        WHEN old.id <= (SELECT indexedThrough FROM searchIndexState WHERE id = 1) BEGIN
-            INSERT INTO articleSearch (articleSearch, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
-            INSERT INTO articleSearch (rowid, title, text) VALUES (new.id, new.title, new.text);
-        END;
-        """
-
     /// The band keys move into `dedupeFingerprint.bands` (little-endian 64-bit values) and `dedupeBand` is
     /// dropped: they are looked up in memory (``BandIndex``), and as rows with random keys they made a
     /// B-tree page dirty per key at every commit. Existing keys are carried over, so no fingerprint loses
@@ -351,4 +330,39 @@ enum StoreMigrations {
         try flush()
         try db.execute(sql: "DROP TABLE dedupeBand")
     }
+
+    /// New articles are indexed in chunks of a few hundred (``SearchIndexRecord``), not per commit: FTS5 writes a
+    /// segment per statement and merges them again and again, and a burst commits a dozen articles at a
+    /// time. `searchIndexState.indexedThrough` is the last article id in the index; every article up to it
+    /// is indexed, none after it. Deleting or changing an article not indexed yet must not touch the
+    /// index (an external-content FTS5 table is corrupted by a 'delete' of a row it does not hold), so the
+    /// triggers now look at the watermark. Every article existing now was indexed by v6/v7.
+    /// Idempotent: two processes opening a new database at once may both run it.
+    private static let v9Schema = """
+        CREATE TABLE IF NOT EXISTS searchIndexState (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            indexedThrough INTEGER NOT NULL);
+        INSERT OR IGNORE INTO searchIndexState (id, indexedThrough) SELECT 1, coalesce(max(id), 0) FROM article;
+
+        DROP TRIGGER IF EXISTS article_search_delete;
+        CREATE TRIGGER article_search_delete AFTER DELETE ON article
+        WHEN old.id <= (SELECT indexedThrough FROM searchIndexState WHERE id = 1) BEGIN
+            INSERT INTO articleSearch (articleSearch, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END;
+        DROP TRIGGER IF EXISTS article_search_update;
+        CREATE TRIGGER article_search_update AFTER UPDATE OF title, text ON article
+        WHEN old.id <= (SELECT indexedThrough FROM searchIndexState WHERE id = 1) BEGIN
+            INSERT INTO articleSearch (articleSearch, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articleSearch (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        """
+
+    /// `article.contentHash` and `rawInput.sha256` stay, unindexed: no query looks an article or a raw
+    /// input up by its hash (dedupe has its own `textHash`), while each index, with random keys, made a
+    /// B-tree page dirty per article at every commit, written to the WAL and again at the checkpoint.
+    /// A consumer who wants such a lookup can create the index again.
+    private static let v10Schema = """
+        DROP INDEX IF EXISTS article_contentHash;
+        DROP INDEX IF EXISTS rawInput_sha256;
+        """
 }

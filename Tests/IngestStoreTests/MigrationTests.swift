@@ -28,6 +28,16 @@ struct MigrationTests {
         #expect(applied.first == "v1-articles-queue-ledger")
         let journal = try db.inspect { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
+        // Each index costs every commit a page per article when its keys are random: only those a query uses.
+        let indexes = try db.inspect { db in
+            try String.fetchSet(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'")
+        }
+        #expect(indexes == [
+            "article_rawInputId", "article_clusterId", "queueItem_claim", "inputLedger_outcome_at",
+            "dedupeFingerprint_textHash", "dedupeFingerprint_canonicalURL", "dedupeFingerprint_itemId", "dedupeFingerprint_clusterId",
+            "dedupeFingerprint_committedAt",
+        ])
     }
 
     @Test("migrates up to a named step")
