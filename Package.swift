@@ -25,6 +25,7 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
@@ -35,7 +36,7 @@ let package = Package(
         .target(
             name: "IngestStore",
             dependencies: [
-                "IngestCore", "CZlib", "CLibPQ",
+                "IngestCore", "CZlib", "CDeflate", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
