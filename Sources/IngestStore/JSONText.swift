@@ -33,6 +33,16 @@ enum JSONText {
         return out
     }
 
+    /// Appends `value` as `JSONEncoder` writes a `Double`: Swift's shortest round-trip form, without the
+    /// `.0` of an integral value (`1`, `0.5`, `1e-07`, `1e+16`, `-0`). `JSONEncoder` refuses NaN and the
+    /// infinities; so does this, returning false.
+    static func appendNumber(_ value: Double, to out: inout String) -> Bool {
+        guard value.isFinite else { return false }
+        let text = value.description
+        out.append(text.hasSuffix(".0") ? String(text.dropLast(2)) : text)
+        return true
+    }
+
     /// Appends `string` as a JSON string literal, escaped as `JSONEncoder` escapes: quote, backslash and
     /// the control characters below U+0020 (short forms where JSON has them); everything else as is.
     static func appendString(_ string: String, to out: inout String) {

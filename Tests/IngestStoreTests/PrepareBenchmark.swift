@@ -24,7 +24,9 @@ struct PrepareBenchmark {
         try measure("RawInputRecord") { _ = try RawInputRecord(bytes: $0.raw ?? [], format: .text) }
         measure("SHA-256 of the text") { _ = IngestCore.SHA256.hex($0.outcomes[0].article.text.utf8) }
         try measure("deflate") { _ = try RawCompression.deflate($0.raw ?? []) }
-        try measure("JSONEncoder for the trace") { _ = try ArticleRecord.json($0.outcomes[0].article.trace) }
+        try measure("JSONEncoder for the trace") { _ = try JSONTextTests.encoded($0.outcomes[0].article.trace) }
         measure("hand-written trace") { _ = ArticleRecord.traceJSON($0.outcomes[0].article.trace) }
+        try measure("JSONEncoder for the metadata") { _ = try JSONTextTests.encoded($0.outcomes[0].article.metadata) }
+        try measure("hand-written metadata") { _ = try ArticleRecord.metadataJSON($0.outcomes[0].article.metadata) }
     }
 }

@@ -64,10 +64,10 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         language = article.language
         keywords = JSONText.array(article.keywords)
         entities = Self.entitiesJSON(article.entities)
-        labels = article.labels.isEmpty ? "[]" : try Self.json(article.labels)
+        labels = try Self.labelsJSON(article.labels)
         duplicateOf = article.duplicateOf
         clusterId = article.clusterId
-        metadata = article.metadata.isEmpty ? "{}" : try Self.json(article.metadata)
+        metadata = article.metadata.isEmpty ? "{}" : try Self.metadataJSON(article.metadata)
         fields = JSONText.object(article.fields)
         source = article.origin.source
         originKind = article.origin.kind.rawValue
@@ -171,13 +171,6 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         return (row?["total"] ?? 0, row?["dropped"] ?? 0)
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        // Stable key order keeps equal articles byte-equal in the database.
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     /// The trace as `JSONEncoder` writes it (see ``JSONText``). Written by hand because every article
     /// has one; a field added to `TraceEntry` must be added here (a test compares with `JSONEncoder`).
     static func traceJSON(_ trace: [TraceEntry]) -> String {
@@ -216,13 +209,68 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         return out
     }
 
-    /// Values without a hand-written form (labels: `JSONEncoder`'s number format for their scores).
-    static func json(_ value: some Encodable) throws(StoreError) -> String {
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
-        } catch {
-            throw StoreError(operation: "encode article", message: "\(error)", retryable: false)
+    /// The labels as `JSONEncoder` writes them, by hand as the trace is.
+    static func labelsJSON(_ labels: [Label]) throws(StoreError) -> String {
+        if labels.isEmpty { return "[]" }
+        var out = "["
+        for (index, label) in labels.enumerated() {
+            out.append(index == 0 ? "{\"name\":" : ",{\"name\":")
+            JSONText.appendString(label.name, to: &out)
+            out.append(",\"score\":")
+            guard JSONText.appendNumber(label.score, to: &out) else { throw notANumber("label \(label.name)") }
+            out.append("}")
         }
+        out.append("]")
+        return out
+    }
+
+    /// The metadata as `JSONEncoder` writes it: keys in byte order, absent values left out, `sources`
+    /// always there, `modifiedAt` as seconds since 2001 (`Date`'s own encoding). A field added to
+    /// `ArticleMetadata` must be added here (a test compares with `JSONEncoder` on random values).
+    static func metadataJSON(_ m: ArticleMetadata) throws(StoreError) -> String {
+        var out = "{"
+        func key(_ name: String) {
+            if out.utf8.count > 1 { out.append(",") }
+            out.append("\"\(name)\":")
+        }
+        func string(_ name: String, _ value: String?) {
+            guard let value else { return }
+            key(name)
+            JSONText.appendString(value, to: &out)
+        }
+        func number(_ name: String, _ value: Double?) throws(StoreError) {
+            guard let value else { return }
+            key(name)
+            guard JSONText.appendNumber(value, to: &out) else { throw notANumber("metadata \(name)") }
+        }
+        string("canonicalURL", m.canonicalURL)
+        string("description", m.description)
+        string("image", m.image)
+        try number("languageConfidence", m.languageConfidence)
+        if let reliable = m.languageReliable {
+            key("languageReliable")
+            out.append(reliable ? "true" : "false")
+        }
+        string("modified", m.modified)
+        try number("modifiedAt", m.modifiedAt?.timeIntervalSinceReferenceDate)
+        if let minutes = m.readingMinutes {
+            key("readingMinutes")
+            out.append(String(minutes))
+        }
+        string("siteName", m.siteName)
+        key("sources")
+        out.append(JSONText.object(m.sources))
+        string("summary", m.summary)
+        if let words = m.wordCount {
+            key("wordCount")
+            out.append(String(words))
+        }
+        out.append("}")
+        return out
+    }
+
+    private static func notANumber(_ what: String) -> StoreError {
+        StoreError(operation: "encode article", message: "\(what) is not a finite number", retryable: false)
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ text: String, _ column: String) throws(StoreError) -> T {
