@@ -26,6 +26,9 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
+        // SHA-256 of every input and article with the CPU's SHA instructions (IngestCore's own has no C).
+        .target(name: "IngestDigest", dependencies: ["CCrypto"]),
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
@@ -36,7 +39,7 @@ let package = Package(
         .target(
             name: "IngestStore",
             dependencies: [
-                "IngestCore", "CZlib", "CDeflate", "CLibPQ",
+                "IngestCore", "IngestDigest", "CZlib", "CDeflate", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -44,7 +47,7 @@ let package = Package(
         .target(
             name: "IngestSources",
             dependencies: [
-                "IngestCore", "CLibXML2", "CCurl",
+                "IngestCore", "IngestDigest", "CLibXML2", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -112,7 +115,7 @@ let package = Package(
             dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestKit", "IngestStages"]),
-        .testTarget(name: "IngestStoreTests", dependencies: ["IngestStore", "IngestCore", "IngestTestKit"]),
+        .testTarget(name: "IngestStoreTests", dependencies: ["IngestStore", "IngestCore", "IngestDigest", "IngestTestKit"]),
         .testTarget(name: "IngestSourcesTests", dependencies: ["IngestSources", "IngestCore", "IngestTestKit"]),
         .testTarget(name: "ingestctlTests", dependencies: ["IngestTestKit", "IngestCore"]),
         .testTarget(name: "StageCleanTests", dependencies: ["StageClean", "IngestCore", "IngestTestKit"]),

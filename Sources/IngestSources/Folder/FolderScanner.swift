@@ -1,5 +1,6 @@
 import Glibc
 import IngestCore
+import IngestDigest
 
 /// A file the scanner accepted: its bytes and what identifies them.
 struct TakenFile: Sendable {
@@ -144,7 +145,7 @@ struct FolderScanner: Sendable {
         var after = stat()
         let size = bytes.count
         let modified = fstat(fd, &after) == 0 ? modifiedNanos(after) : modifiedNanos(opened)
-        let sha256 = SHA256.hex(bytes)
+        let sha256 = SHA256Digest.hex(bytes)
         let key = "folder:\(configuration.name):\(name):\(size):\(modified):\(sha256)"
         return .take(
             TakenFile(

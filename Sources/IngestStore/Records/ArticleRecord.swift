@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import IngestCore
+import IngestDigest
 
 /// A row of `article`: one article as the pipeline left it, enqueued or dropped.
 ///
@@ -76,7 +77,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         receivedAt = article.origin.receivedAt.timeIntervalSince1970
         format = article.format.rawValue
         trace = Self.traceJSON(article.trace)
-        contentHash = IngestCore.SHA256.hex(article.text.utf8)
+        contentHash = SHA256Digest.hex(article.text)
         rawInputId = nil
         committedAt = 0
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import IngestCore
+import IngestDigest
 
 /// A row of `rawInput`: an input's bytes as they arrived, kept (compressed when that helps) so articles
 /// can be reprocessed with a newer pipeline. This type is the only code that knows the table's columns.
@@ -34,11 +35,11 @@ struct RawInputRecord: Decodable, FetchableRecord, TableRecord {
         [record.sha256, record.format, record.size, record.compression, record.data]
     }
 
-    /// The row for `bytes`: zlib-compressed unless that does not make it smaller (tiny or already
+    /// The row for `bytes`: compressed (zlib's format) unless that does not make it smaller (tiny or already
     /// compressed inputs). `sha256` is the bytes' hash when the caller has it.
     init(bytes: [UInt8], sha256: String? = nil, format: DocumentFormat?) throws(StoreError) {
         id = nil
-        self.sha256 = sha256 ?? IngestCore.SHA256.hex(bytes)
+        self.sha256 = sha256 ?? SHA256Digest.hex(bytes)
         self.format = format?.rawValue
         size = bytes.count
         let deflated = try RawCompression.deflate(bytes)

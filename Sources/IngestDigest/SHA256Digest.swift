@@ -1,0 +1,44 @@
+import CCrypto
+
+/// SHA-256 by OpenSSL's libcrypto, for the hashes computed over every input's bytes and every article's
+/// text (the folder's ledger key, the raw input's and the article's content hashes).
+///
+/// libcrypto uses the CPU's SHA extensions where it has them: 1.35 GB/s on this project's machine against
+/// about 180 MB/s for `IngestCore.SHA256`, the pure-Swift implementation `IngestCore` keeps because it
+/// has no C. Hashing a burst's files was 2.4 % of the daemon's CPU with it. Same digests, same lowercase
+/// hex (a test compares the two on random inputs).
+public enum SHA256Digest {
+    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digest) { out in
+            // An empty buffer may have no base address; libcrypto wants a pointer even for zero bytes.
+            let input = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            _ = withUnsafePointer(to: 0 as UInt8) { empty in
+                SHA256(input ?? empty, bytes.count, out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+        return withUnsafeBytes(of: &digest) { raw in
+            String(unsafeUninitializedCapacity: 64) { out in
+                for (index, byte) in raw.enumerated() {
+                    out[2 * index] = hexDigit(byte >> 4)
+                    out[2 * index + 1] = hexDigit(byte & 0x0F)
+                }
+                return 64
+            }
+        }
+    }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { hex($0) }
+    }
+
+    /// The hash of `string`'s UTF-8 (no copy for a native string).
+    public static func hex(_ string: String) -> String {
+        var string = string
+        return string.withUTF8 { hex(UnsafeRawBufferPointer($0)) }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value
+    }
+}
