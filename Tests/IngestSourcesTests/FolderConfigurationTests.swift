@@ -27,7 +27,8 @@ struct FolderConfigurationTests {
         #expect(c.failedDirectory == "failed")
         #expect(c.maxFileBytes == 16 * 1024 * 1024)
         #expect(c.settle == .milliseconds(1_000))
-        #expect(c.maxInFlight == 64)
+        #expect(c.maxInFlight == 256)
+        #expect(c.maxInFlightBytes == 64 * 1024 * 1024)
         #expect(c == FolderSource.Configuration(name: "drop", path: "/var/lib/ingestd/inbox"))
     }
 
@@ -36,7 +37,7 @@ struct FolderConfigurationTests {
         let (c, problems) = parse([
             "name": .string("drop"), "path": .string("/srv/drop"), "on_success": .string("delete"),
             "done_dir": .string("ok"), "failed_dir": .string("bad"), "max_file_bytes": .int(1000),
-            "settle_ms": .int(250), "max_in_flight": .int(8),
+            "settle_ms": .int(250), "max_in_flight": .int(8), "max_in_flight_bytes": .int(2 << 20),
         ])
         #expect(problems.isEmpty)
         #expect(c.path == "/srv/drop")
@@ -46,6 +47,7 @@ struct FolderConfigurationTests {
         #expect(c.maxFileBytes == 1000)
         #expect(c.settle == .milliseconds(250))
         #expect(c.maxInFlight == 8)
+        #expect(c.maxInFlightBytes == 2 << 20)
     }
 
     @Test("a relative path is resolved against the state directory")

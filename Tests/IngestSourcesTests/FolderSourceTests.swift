@@ -190,6 +190,36 @@ struct FolderSourceTests {
         #expect(source.status().counts["done"] == 5)
     }
 
+    @Test("no more is read once max_in_flight_bytes are in flight; one file may go past it")
+    func maxInFlightBytes() async throws {
+        let source = makeSource(folder, sink: sink) {
+            $0.maxInFlight = 100
+            $0.maxInFlightBytes = 1 << 20
+        }
+        try await source.scanOnce()
+        let size = 600 << 10
+        for i in 0..<4 {
+            folder.write("in/f\(i).txt", String(repeating: "word ", count: size / 5))
+            folder.age("in/f\(i).txt")
+        }
+        let scan = Task { try await source.scanOnce() }
+        // 600 KiB in flight leaves room; 1.2 MiB does not.
+        #expect(await eventually { await sink.documents.count == 2 })
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(await sink.documents.count == 2)
+        await sink.documents[0].receipt.acknowledge(IngestSummary(enqueued: 1, dropped: 0))
+        #expect(await eventually { await sink.documents.count == 3 })
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await sink.documents.count == 3)
+        for i in 1..<4 {
+            #expect(await eventually { await sink.documents.count > i })
+            await sink.documents[i].receipt.acknowledge(IngestSummary(enqueued: 1, dropped: 0))
+        }
+        try await scan.value
+        #expect(folder.list("in/done").count == 4)
+        #expect(source.status().counts["in_flight"] == 0)
+    }
+
     @Test("run() fails when the folder cannot be created")
     func unusableFolder() async throws {
         folder.write("blocker", "a file where the folder should be")

@@ -21,6 +21,10 @@ public final class PipelineRunner: Service, DocumentSink {
     let stats: RuntimeStats
     private let input: BoundedBuffer<RawDocument>
     private let commits: BoundedBuffer<PendingCommit>
+    /// Where commits and the search index flush run: a thread of their own, not one of the cooperative
+    /// pool's (one per core). A commit waits for the disk (fsync); on the pool that wait took a core's
+    /// thread away from the stages, and a burst kept only one of two cores busy meanwhile.
+    private let storeQueue = DispatchQueue(label: "ingestd.store")
 
     private struct PendingCommit: Sendable {
         var entry: CommitEntry
@@ -105,7 +109,7 @@ public final class PipelineRunner: Service, DocumentSink {
         while true {
             let stopping = (try? await Task.sleep(for: .seconds(1))) == nil
             do {
-                try store.flushSearchIndex()
+                try await onStoreQueue { store throws(StoreError) in try store.flushSearchIndex() }
             } catch {
                 logger.warning("cannot index articles for search", metadata: ["error": "\(error)"])
             }
@@ -219,13 +223,27 @@ public final class PipelineRunner: Service, DocumentSink {
         }
     }
 
+    /// Runs a blocking store call on ``storeQueue`` and waits for it without holding a pool thread.
+    private func onStoreQueue<T: Sendable>(
+        _ body: @escaping @Sendable (any ArticleStore) throws(StoreError) -> T
+    ) async throws(StoreError) -> T {
+        let store = self.store
+        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
+            storeQueue.async {
+                continuation.resume(returning: Result { () throws(StoreError) -> T in try body(store) })
+            }
+        }
+        return try result.get()
+    }
+
     /// Commits `batch` and returns how to answer each receipt. Retries while the store says retrying can
     /// help; isolates an entry the store refuses.
     private func commit(_ batch: [PendingCommit]) async -> [@Sendable () async -> Void] {
         var backoff = Duration.milliseconds(250)
         for attempt in 1...6 {
             do {
-                let results = try store.commit(batch.map(\.entry))
+                let entries = batch.map(\.entry)
+                let results = try await onStoreQueue { store throws(StoreError) in try store.commit(entries) }
                 var answers: [@Sendable () async -> Void] = []
                 for (pending, result) in zip(batch, results) {
                     await finished(pending.entry, committed: !result.alreadyIngested, pipeline: pending.pipeline)

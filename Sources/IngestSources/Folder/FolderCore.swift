@@ -36,7 +36,9 @@ final class FolderCore: Sendable {
         var counts: [String: Int] = [
             "seen": 0, "submitted": 0, "done": 0, "failed": 0, "released": 0, "already_ingested": 0,
         ]
-        var inFlight: Set<String> = []
+        /// Each file in flight with its size.
+        var inFlight: [String: Int] = [:]
+        var inFlightBytes = 0
         /// Names announced by inotify, oldest first (`pending[pendingHead...]`), and the same as a set so
         /// that IN_MOVED_TO followed by IN_CLOSE_WRITE for one file queues it once.
         var pending: [String] = []
@@ -275,12 +277,23 @@ final class FolderCore: Sendable {
 
     var inFlightCount: Int { state.withLock { $0.inFlight.count } }
 
-    func isInFlight(_ name: String) -> Bool { state.withLock { $0.inFlight.contains(name) } }
-
-    /// Marks `name` in flight; false when it already is.
-    func beginInFlight(_ name: String) -> Bool {
+    /// No room for another file: ``Configuration/maxInFlight`` files, or ``Configuration/maxInFlightBytes``
+    /// bytes, are in flight (checked before a file is read, so one file may go past the bytes).
+    var inFlightIsFull: Bool {
         state.withLock { s in
-            guard s.inFlight.insert(name).inserted else { return false }
+            s.inFlight.count >= configuration.maxInFlight
+                || (!s.inFlight.isEmpty && s.inFlightBytes >= configuration.maxInFlightBytes)
+        }
+    }
+
+    func isInFlight(_ name: String) -> Bool { state.withLock { $0.inFlight[name] != nil } }
+
+    /// Marks `name` (of `bytes` bytes) in flight; false when it already is.
+    func beginInFlight(_ name: String, bytes: Int) -> Bool {
+        state.withLock { s in
+            guard s.inFlight[name] == nil else { return false }
+            s.inFlight[name] = bytes
+            s.inFlightBytes += bytes
             s.counts["seen", default: 0] += 1
             s.counts["submitted", default: 0] += 1
             return true
@@ -317,7 +330,9 @@ final class FolderCore: Sendable {
             fileLogger.debug("file released; offering it again later")
             scheduleRescan(after: Self.releaseRescanDelay)
         }
-        state.withLock { _ = $0.inFlight.remove(name) }
+        state.withLock { s in
+            if let bytes = s.inFlight.removeValue(forKey: name) { s.inFlightBytes -= bytes }
+        }
         ring()
     }
 

@@ -168,8 +168,9 @@ struct FolderLoop {
     /// again when it was found by a scan still being written.
     mutating func offer(_ name: String, requireSettled: Bool) async -> Duration? {
         if core.scanner.isIgnoredName(name) || core.isInFlight(name) { return nil }
-        // Wait for a slot before reading, so at most max_in_flight files' bytes are held at once.
-        while core.inFlightCount >= core.configuration.maxInFlight {
+        // Wait for room before reading, so at most max_in_flight files (and about max_in_flight_bytes) are
+        // held at once.
+        while core.inFlightIsFull {
             guard await wait() else { return nil }
         }
         let now = Self.nowNanos()
@@ -183,7 +184,7 @@ struct FolderLoop {
             core.moveToFailed(name, failure)
             return nil
         case .take(let file):
-            guard core.beginInFlight(name) else { return nil }
+            guard core.beginInFlight(name, bytes: file.size) else { return nil }
             if file.format == .feed || (file.format == .json && FeedParser.isJSONFeed(file.bytes)) {
                 await FeedFile(core: core, file: file).submitItems()
                 return nil
