@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The SQLite schema, as named, ordered, append-only migrations registered in one place.
@@ -81,16 +82,18 @@ enum StoreMigrations {
         } catch {
             throw StoreError(wrapping: error, operation: "open: read migrations")
         }
-        do {
-            try run(migrator, writer, upTo: target)
-        } catch {
-            // Two processes opening a new database at once both see it unmigrated; the slower one fails
-            // creating a table the faster one just created. Once the faster one committed, a second pass
-            // finds the migration applied and has nothing to do.
+        // Two processes opening a new database at once both see it unmigrated; the slower one fails
+        // creating a table the faster one just created, or finds the file busy while the other sets it up.
+        // Once the faster one committed, another pass finds the migrations applied and has nothing to do.
+        var attempt = 0
+        while true {
             do {
                 try run(migrator, writer, upTo: target)
+                return
             } catch {
-                throw StoreError(wrapping: error, operation: "open: migrate")
+                attempt += 1
+                guard attempt < 5 else { throw StoreError(wrapping: error, operation: "open: migrate") }
+                usleep(UInt32(50_000 * attempt))
             }
         }
     }

@@ -89,11 +89,23 @@ public final class SQLiteStore: ArticleStore {
         configuration.foreignKeysEnabled = true
         // synchronous stays at SQLite's default (FULL): a source moves its file to done/ right after the
         // commit returns, so the commit must survive a power loss, not only a crash of the process.
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw StoreError(wrapping: error, operation: "open \(path)")
+        // Two processes opening a new file at once (the daemon creating it, `ingestctl status` polling it)
+        // race to put it in WAL mode, and SQLite answers the loser SQLITE_BUSY at once, without waiting
+        // (the busy timeout covers locks, not that): try again for as long as a lock would be waited for.
+        let deadline = Date().addingTimeInterval(Self.busyTimeout)
+        var opened: DatabasePool?
+        while opened == nil {
+            do {
+                opened = try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError
+                where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline
+            {
+                usleep(20_000)
+            } catch {
+                throw StoreError(wrapping: error, operation: "open \(path)")
+            }
         }
+        pool = opened!
         try StoreMigrations.migrate(pool)
     }
 

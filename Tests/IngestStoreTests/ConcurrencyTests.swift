@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import IngestCore
 @testable import IngestStore
 import Synchronization
@@ -6,6 +7,31 @@ import Testing
 
 @Suite("concurrency")
 struct ConcurrencyTests {
+    /// What the daemon and `ingestctl status` do when the daemon creates its database: both open the new
+    /// file at once. SQLite answers the loser of the race to WAL mode SQLITE_BUSY without waiting.
+    @Test("several stores opening one new file at once all open it, migrated once")
+    func openTogether() throws {
+        for round in 0..<5 {
+            let db = try TestDatabase()
+            try FileManager.default.createDirectory(
+                atPath: (db.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let errors = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { index in
+                do {
+                    let store = try SQLiteStore(path: db.path, createIfMissing: index == 0 || round % 2 == 1)
+                    _ = try store.totals()
+                } catch {
+                    // A store that may not create the file can find it missing: that is its answer, not a race.
+                    if "\(error)".contains("does not exist") { return }
+                    errors.withLock { $0.append("store \(index): \(error)") }
+                }
+            }
+            #expect(errors.withLock { $0 } == [], "round \(round)")
+            let applied = try db.inspect { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+            #expect(applied == StoreMigrations.migrator.migrations)
+        }
+    }
+
     @Test("four consumers on two store instances ack every row exactly once", arguments: Backend.all)
     func consumersShareQueue(backend: Backend) throws {
         let db = try TestDatabase(backend)
