@@ -164,59 +164,47 @@ struct FolderSourceTests {
 
     @Test("no more than max_in_flight files are submitted and unanswered")
     func maxInFlight() async throws {
-        let source = makeSource(folder, sink: sink) { $0.maxInFlight = 2 }
-        try await source.scanOnce()
-        for i in 0..<5 {
-            folder.write("in/f\(i).txt", "file \(i)")
-            folder.age("in/f\(i).txt")
-        }
-        let scan = Task { try await source.scanOnce() }
-        #expect(await eventually { await sink.documents.count == 2 })
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(await sink.documents.count == 2)
-
-        await sink.documents[0].receipt.acknowledge(IngestSummary(enqueued: 1, dropped: 0))
-        #expect(await eventually { await sink.documents.count == 3 })
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(await sink.documents.count == 3)
-
-        for i in 1..<5 {
-            #expect(await eventually { await sink.documents.count > i })
-            await sink.documents[i].receipt.acknowledge(IngestSummary(enqueued: 1, dropped: 0))
-        }
-        try await scan.value
-        #expect(Set(await sink.names) == Set((0..<5).map { "f\($0).txt" }))
-        #expect(folder.list("in/done").count == 5)
-        #expect(source.status().counts["done"] == 5)
+        try await expectTwoInFlight(files: 5, content: { "file \($0)" }) { $0.maxInFlight = 2 }
     }
 
     @Test("no more is read once max_in_flight_bytes are in flight; one file may go past it")
     func maxInFlightBytes() async throws {
-        let source = makeSource(folder, sink: sink) {
+        // 600 KiB in flight leaves room under 1 MiB; 1.2 MiB does not.
+        try await expectTwoInFlight(files: 4, content: { _ in String(repeating: "word ", count: (600 << 10) / 5) }) {
             $0.maxInFlight = 100
             $0.maxInFlightBytes = 1 << 20
         }
+    }
+
+    /// Drops `files` files into a source configured by `configure` and checks that two are submitted, a
+    /// third only once one is answered, and that every file is done in the end.
+    private func expectTwoInFlight(
+        files: Int, content: (Int) -> String, configure: (inout FolderSource.Configuration) -> Void
+    ) async throws {
+        let source = makeSource(folder, sink: sink, configure: configure)
         try await source.scanOnce()
-        let size = 600 << 10
-        for i in 0..<4 {
-            folder.write("in/f\(i).txt", String(repeating: "word ", count: size / 5))
+        for i in 0..<files {
+            folder.write("in/f\(i).txt", content(i))
             folder.age("in/f\(i).txt")
         }
         let scan = Task { try await source.scanOnce() }
-        // 600 KiB in flight leaves room; 1.2 MiB does not.
         #expect(await eventually { await sink.documents.count == 2 })
         try await Task.sleep(for: .milliseconds(100))
         #expect(await sink.documents.count == 2)
+
         await sink.documents[0].receipt.acknowledge(IngestSummary(enqueued: 1, dropped: 0))
         #expect(await eventually { await sink.documents.count == 3 })
         try await Task.sleep(for: .milliseconds(50))
         #expect(await sink.documents.count == 3)
-        for i in 1..<4 {
+
+        for i in 1..<files {
             #expect(await eventually { await sink.documents.count > i })
             await sink.documents[i].receipt.acknowledge(IngestSummary(enqueued: 1, dropped: 0))
         }
         try await scan.value
-        #expect(folder.list("in/done").count == 4)
+        #expect(Set(await sink.names) == Set((0..<files).map { "f\($0).txt" }))
+        #expect(folder.list("in/done").count == files)
+        #expect(source.status().counts["done"] == files)
         #expect(source.status().counts["in_flight"] == 0)
     }
 
