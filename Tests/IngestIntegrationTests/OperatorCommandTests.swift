@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import GRDB
 import IngestCore
 import IngestDaemon
 import IngestSources
@@ -204,6 +205,11 @@ struct OperatorCommandTests {
         defer { dir.remove() }
         let daemon = try await Self.start(dir)
         try await Self.ingest(daemon)
+        // The daemon indexes what its commits left for the next chunk about a second later, unasked.
+        let database = try DatabaseQueue(path: daemon.databasePath, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        #expect(await waitUntil(timeout: .seconds(20)) {
+            (try? database.read { db in try Int64.fetchOne(db, sql: "SELECT indexedThrough FROM searchIndexState") }) == 4
+        })
 
         let found = try daemon.ctl(["articles", "search", "lighthouse", "--json"])
         #expect(found.status == 0, "\(found.stderr)")

@@ -25,6 +25,9 @@ public final class PipelineRunner: Service, DocumentSink {
     /// pool's (one per core). A commit waits for the disk (fsync); on the pool that wait took a core's
     /// thread away from the stages, and a burst kept only one of two cores busy meanwhile.
     private let storeQueue = DispatchQueue(label: "ingestd.store")
+    /// A commit happened: the search index may have articles to take (see ``runSearchIndexFlush()``).
+    private let committed: AsyncStream<Void>
+    private let committedSignal: AsyncStream<Void>.Continuation
 
     private struct PendingCommit: Sendable {
         var entry: CommitEntry
@@ -46,6 +49,7 @@ public final class PipelineRunner: Service, DocumentSink {
         self.stats = RuntimeStats(stageNames: pipeline.names)
         self.input = BoundedBuffer(capacity: max(16, workers * 8))
         self.commits = BoundedBuffer(capacity: storeConfiguration.batchSize * 2)
+        (committed, committedSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// The pipeline documents starting now go through.
@@ -96,6 +100,7 @@ public final class PipelineRunner: Service, DocumentSink {
                     commits.finish()
                 }
                 // Everything is committed: the flush indexes the last articles and stops.
+                committedSignal.finish()
                 flusher.cancelAll()
             }
         } onGracefulShutdown: {
@@ -103,17 +108,23 @@ public final class PipelineRunner: Service, DocumentSink {
         }
     }
 
-    /// Commits fill the search index a chunk at a time; this indexes what a quiet second left behind, so
-    /// `ingestctl search` lags the queue by about a second at most (and a search catches up itself).
+    /// Commits fill the search index a chunk at a time; this indexes what they left behind a second after a
+    /// commit, so `ingestctl search` lags the queue by about a second (and a search catches up itself). It
+    /// wakes only after commits: an idle daemon polls nothing.
     private func runSearchIndexFlush() async {
-        while true {
-            let stopping = (try? await Task.sleep(for: .seconds(1))) == nil
-            do {
-                try await onStoreQueue { store throws(StoreError) in try store.flushSearchIndex() }
-            } catch {
-                logger.warning("cannot index articles for search", metadata: ["error": "\(error)"])
-            }
-            if stopping { return }
+        for await _ in committed {
+            // Cancelled at the end of the run: flush at once.
+            try? await Task.sleep(for: .seconds(1))
+            await flushSearchIndex()
+        }
+        await flushSearchIndex()
+    }
+
+    private func flushSearchIndex() async {
+        do {
+            try await onStoreQueue { store throws(StoreError) in try store.flushSearchIndex() }
+        } catch {
+            logger.warning("cannot index articles for search", metadata: ["error": "\(error)"])
         }
     }
 
@@ -244,6 +255,7 @@ public final class PipelineRunner: Service, DocumentSink {
             do {
                 let entries = batch.map(\.entry)
                 let results = try await onStoreQueue { store throws(StoreError) in try store.commit(entries) }
+                committedSignal.yield()
                 var answers: [@Sendable () async -> Void] = []
                 for (pending, result) in zip(batch, results) {
                     await finished(pending.entry, committed: !result.alreadyIngested, pipeline: pending.pipeline)
