@@ -11,11 +11,10 @@ public enum SHA256Digest {
     public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &digest) { out in
-            // An empty buffer may have no base address; libcrypto wants a pointer even for zero bytes.
-            let input = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-            _ = withUnsafePointer(to: 0 as UInt8) { empty in
-                SHA256(input ?? empty, bytes.count, out.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            }
+            // An empty buffer may have no base address: libcrypto reads nothing when the length is 0.
+            _ = SHA256(
+                bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
+                out.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         return withUnsafeBytes(of: &digest) { raw in
             String(unsafeUninitializedCapacity: 64) { out in

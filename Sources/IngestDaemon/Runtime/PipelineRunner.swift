@@ -21,7 +21,7 @@ public final class PipelineRunner: Service, DocumentSink {
     let stats: RuntimeStats
     private let input: BoundedBuffer<RawDocument>
     private let commits: BoundedBuffer<PendingCommit>
-    /// Where commits and the search index flush run: a thread of their own, not one of the cooperative
+    /// Where commits, recorded failures and the search index flush run: a thread of their own, not one of the cooperative
     /// pool's (one per core). A commit waits for the disk (fsync); on the pool that wait took a core's
     /// thread away from the stages, and a burst kept only one of two cores busy meanwhile.
     private let storeQueue = DispatchQueue(label: "ingestd.store")
@@ -198,10 +198,12 @@ public final class PipelineRunner: Service, DocumentSink {
             "input failed",
             metadata: ["source": "\(document.origin.source)", "location": "\(document.origin.location)",
                        "stage": "\(failure.stage)", "reason": "\(failure.reason)"])
+        let origin = document.origin
         do {
-            try store.recordFailure(
-                ledgerKey: document.origin.ledgerKey, source: document.origin.source,
-                location: document.origin.location, failure: failure)
+            try await onStoreQueue { store throws(StoreError) in
+                try store.recordFailure(
+                    ledgerKey: origin.ledgerKey, source: origin.source, location: origin.location, failure: failure)
+            }
         } catch {
             logger.error("cannot record failure", metadata: ["error": "\(error)"])
         }
@@ -283,9 +285,11 @@ public final class PipelineRunner: Service, DocumentSink {
                     guard let pending = batch.first else { return [] }
                     await finished(pending.entry, committed: false, pipeline: pending.pipeline)
                     let failure = IngestFailure(stage: "store", reason: error.message, retryable: false)
-                    try? store.recordFailure(
-                        ledgerKey: pending.entry.ledgerKey, source: pending.entry.source,
-                        location: pending.entry.location, failure: failure)
+                    let entry = pending.entry
+                    try? await onStoreQueue { store throws(StoreError) in
+                        try store.recordFailure(
+                            ledgerKey: entry.ledgerKey, source: entry.source, location: entry.location, failure: failure)
+                    }
                     return [{ await pending.receipt.reject(failure) }]
                 }
                 try? await Task.sleep(for: backoff)
