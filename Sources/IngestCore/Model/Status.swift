@@ -31,4 +31,18 @@ public struct SourceStatus: Sendable, Codable, Equatable {
 /// how a burst of files costs bounded memory (backpressure).
 public protocol DocumentSink: Sendable {
     func submit(_ document: RawDocument) async
+
+    /// Takes `document` only if that needs no waiting (room in the buffer, intake open); false otherwise,
+    /// and the caller still holds it. A source that has many documents ready hands them over this way
+    /// without a suspension (a trip through the executor's queue) per document.
+    func trySubmit(_ document: RawDocument) -> Bool
+
+    /// Returns when ``trySubmit(_:)`` is likely to take documents again (the buffer drained to half), or
+    /// at once when waiting would not help (intake paused, shutting down).
+    func waitForRoom() async
+}
+
+extension DocumentSink {
+    public func trySubmit(_ document: RawDocument) -> Bool { false }
+    public func waitForRoom() async {}
 }

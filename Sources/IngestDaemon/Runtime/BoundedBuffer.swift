@@ -9,6 +9,8 @@ final class BoundedBuffer<Element: Sendable>: Sendable {
         var head = 0
         var senders: [(Element, CheckedContinuation<Bool, Never>)] = []
         var receivers: [CheckedContinuation<Element?, Never>] = []
+        /// Waiting in ``waitForRoom()`` for the buffer to drain to half.
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
         var finished = false
         var count: Int { items.count - head }
     }
@@ -45,13 +47,39 @@ final class BoundedBuffer<Element: Sendable>: Sendable {
         }
     }
 
+    /// Adds `element` if there is room now; false when full or finished (element not taken).
+    func trySend(_ element: Element) -> Bool {
+        let (taken, wake): (Bool, CheckedContinuation<Element?, Never>?) = state.withLock { s in
+            if s.finished { return (false, nil) }
+            if !s.receivers.isEmpty { return (true, s.receivers.removeFirst()) }
+            guard s.count < capacity else { return (false, nil) }
+            s.items.append(element)
+            return (true, nil)
+        }
+        wake?.resume(returning: element)
+        return taken
+    }
+
+    /// Returns once the buffer is at most half full (or finished). A sender with many elements ready waits
+    /// here and then fills the buffer with ``trySend(_:)``: one suspension per half buffer, not per element.
+    func waitForRoom() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let parked = state.withLock { s in
+                guard !s.finished, s.count > capacity / 2 else { return false }
+                s.roomWaiters.append(continuation)
+                return true
+            }
+            if !parked { continuation.resume() }
+        }
+    }
+
     /// The next element, waiting for one; `nil` once the buffer is finished and empty.
     func receive() async -> Element? {
         if let immediate = tryReceive() { return immediate }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
             let resume: (() -> Void)? = state.withLock { s in
                 if let element = Self.pop(&s) {
-                    let wake = Self.admitSender(&s)
+                    let wake = admitSender(&s)
                     return {
                         wake?()
                         continuation.resume(returning: element)
@@ -69,7 +97,7 @@ final class BoundedBuffer<Element: Sendable>: Sendable {
     func tryReceive() -> Element? {
         let (element, wake): (Element?, (() -> Void)?) = state.withLock { s in
             guard let element = Self.pop(&s) else { return (nil, nil) }
-            return (element, Self.admitSender(&s))
+            return (element, admitSender(&s))
         }
         wake?()
         return element
@@ -77,15 +105,18 @@ final class BoundedBuffer<Element: Sendable>: Sendable {
 
     /// No more sends: waiting senders get `false`, receivers drain what is left and then get `nil`.
     func finish() {
-        let (senders, receivers) = state.withLock { s in
+        let (senders, receivers, roomWaiters) = state.withLock { s in
             s.finished = true
             let senders = s.senders
             s.senders = []
+            let roomWaiters = s.roomWaiters
+            s.roomWaiters = []
             let receivers = s.count == 0 ? s.receivers : []
             if s.count == 0 { s.receivers = [] }
-            return (senders, receivers)
+            return (senders, receivers, roomWaiters)
         }
         for (_, c) in senders { c.resume(returning: false) }
+        for w in roomWaiters { w.resume() }
         for r in receivers { r.resume(returning: nil) }
     }
 
@@ -102,11 +133,17 @@ final class BoundedBuffer<Element: Sendable>: Sendable {
         return element
     }
 
-    /// Moves one waiting sender's element into the room just made; returns how to wake it.
-    private static func admitSender(_ s: inout State) -> (() -> Void)? {
-        guard !s.senders.isEmpty else { return nil }
-        let (element, continuation) = s.senders.removeFirst()
-        s.items.append(element)
-        return { continuation.resume(returning: true) }
+    /// Moves one waiting sender's element into the room just made, or wakes those waiting for room once
+    /// the buffer is down to half; returns how to wake them.
+    private func admitSender(_ s: inout State) -> (() -> Void)? {
+        if !s.senders.isEmpty {
+            let (element, continuation) = s.senders.removeFirst()
+            s.items.append(element)
+            return { continuation.resume(returning: true) }
+        }
+        guard !s.roomWaiters.isEmpty, s.count <= capacity / 2 else { return nil }
+        let waiters = s.roomWaiters
+        s.roomWaiters = []
+        return { waiters.forEach { $0.resume() } }
     }
 }

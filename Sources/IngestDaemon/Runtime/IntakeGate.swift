@@ -67,6 +67,17 @@ final class IntakeGate: DocumentSink, Sendable {
         await sink.submit(document)
     }
 
+    func trySubmit(_ document: RawDocument) -> Bool {
+        guard state.withLock({ !$0.paused && !$0.shuttingDown }) else { return false }
+        return sink.trySubmit(document)
+    }
+
+    func waitForRoom() async {
+        // Paused: the waiting belongs to `submit`, which waits for the resume.
+        guard state.withLock({ !$0.paused && !$0.shuttingDown }) else { return }
+        await sink.waitForRoom()
+    }
+
     /// Waits while the gate is closed; `false` when the wait ended because the daemon is shutting down.
     private func waitWhilePaused() async -> Bool {
         while true {

@@ -71,6 +71,10 @@ public final class PipelineRunner: Service, DocumentSink {
         }
     }
 
+    public func trySubmit(_ document: RawDocument) -> Bool { input.trySend(document) }
+
+    public func waitForRoom() async { await input.waitForRoom() }
+
     public func run() async throws {
         // Cancellation (another service failed) ends intake the same way a graceful shutdown does: what is
         // already taken is still processed and committed, which costs at most one buffer's worth of work.
