@@ -87,8 +87,6 @@ public final class SQLiteStore: ArticleStore {
         configuration.busyMode = .timeout(Self.busyTimeout)
         // GRDB enables foreign keys by default; the schema relies on them (cascades, SET NULL), so say so.
         configuration.foreignKeysEnabled = true
-        // synchronous stays at SQLite's default (FULL): a source moves its file to done/ right after the
-        // commit returns, so the commit must survive a power loss, not only a crash of the process.
         // Two processes opening a new file at once (the daemon creating it, `ingestctl status` polling it)
         // race to put it in WAL mode, and SQLite answers the loser SQLITE_BUSY at once, without waiting
         // (the busy timeout covers locks, not that): try again for as long as a lock would be waited for.
@@ -106,7 +104,24 @@ public final class SQLiteStore: ArticleStore {
             }
         }
         pool = opened!
+        // synchronous = FULL on the writer: a source moves its file to done/ right after the commit returns,
+        // so the commit must survive a power loss, not only a crash of the process. GRDB puts a pool's
+        // writer in WAL mode with synchronous = NORMAL, which syncs the WAL only at checkpoints: a power
+        // loss could take the last commits while their files sat in done/. Set after the pool is open,
+        // since GRDB sets NORMAL when it opens it.
+        do {
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        } catch {
+            throw StoreError(wrapping: error, operation: "open \(path)")
+        }
         try StoreMigrations.migrate(pool)
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 is FULL), for tests.
+    var writerSynchronous: Int {
+        get throws(StoreError) {
+            try write("read synchronous") { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        }
     }
 
     // MARK: - Commit and ledger

@@ -6,6 +6,18 @@ import Testing
 
 @Suite("commit and ledger")
 struct CommitTests {
+    /// GRDB opens a pool's writer with synchronous = NORMAL (no sync at commit in WAL mode); a commit whose
+    /// file then moves to done/ must survive a power loss, so the store sets FULL. Readers' setting does
+    /// not matter: they write nothing.
+    @Test("the writer syncs every commit: synchronous is FULL, also on a file opened again")
+    func writerSynchronousIsFull() throws {
+        let db = try TestDatabase()
+        let store = try SQLiteStore(path: db.path)
+        #expect(try store.writerSynchronous == 2)
+        let again = try SQLiteStore(path: db.path, createIfMissing: false)
+        #expect(try again.writerSynchronous == 2)
+    }
+
     /// An article with every field set, to check that each one round-trips.
     static func fullArticle() -> Article {
         var article = Article(
