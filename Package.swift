@@ -59,7 +59,7 @@ let package = Package(
             path: "plugins/clean",
             exclude: ["README.md", "clean.toml"]),
         .target(
-            name: "StageDedupe", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
+            name: "StageDedupe", dependencies: ["IngestCore", "IngestDigest", .product(name: "Logging", package: "swift-log")],
             path: "plugins/dedupe", exclude: ["README.md", "dedupe.toml"]),
         // Language identification (CLD2 through a C++ shim) and keywords (Snowball stemmers) for extract.
         .target(

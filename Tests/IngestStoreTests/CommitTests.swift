@@ -13,9 +13,31 @@ struct CommitTests {
     func writerSynchronousIsFull() throws {
         let db = try TestDatabase()
         let store = try SQLiteStore(path: db.path)
-        #expect(try store.writerSynchronous == 2)
+        #expect(try store.writerPragma("synchronous") == 2)
         let again = try SQLiteStore(path: db.path, createIfMissing: false)
-        #expect(try again.writerSynchronous == 2)
+        #expect(try again.writerPragma("synchronous") == 2)
+    }
+
+    @Test("a new file gets 16 KiB pages; a file made with 4 KiB pages keeps them and takes commits")
+    func pageSize() throws {
+        let fresh = try TestDatabase()
+        let store = try SQLiteStore(path: fresh.path)
+        #expect(try store.writerPragma("page_size") == 16_384)
+        _ = try store.commit([makeEntry(key: "k1", ["fresh"], raw: Array("raw".utf8))])
+        #expect(try store.totals().articles == 1)
+
+        let old = try TestDatabase()
+        try FileManager.default.createDirectory(
+            atPath: (old.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 4096") }
+        try DatabasePool(path: old.path, configuration: configuration).write { db in
+            try db.execute(sql: "CREATE TABLE earlier (x)")
+        }
+        let reopened = try SQLiteStore(path: old.path, createIfMissing: false)
+        #expect(try reopened.writerPragma("page_size") == 4_096)
+        _ = try reopened.commit([makeEntry(key: "k2", [String(repeating: "long text ", count: 3_000)])])
+        #expect(try reopened.totals().articles == 1)
     }
 
     /// An article with every field set, to check that each one round-trips.

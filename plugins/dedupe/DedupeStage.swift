@@ -1,4 +1,5 @@
 import Foundation
+import IngestDigest
 public import IngestCore
 public import Logging
 import Synchronization
@@ -134,11 +135,11 @@ public struct DedupeStage: Stage {
         var minhash: [UInt16] = []
         if shingles.words.count >= configuration.minWords {
             // Long enough to speak for itself: the title is left out, so a corrected headline is the same story.
-            textHash = SHA256.hex(shingles.words.utf8)
+            textHash = SHA256Digest.hex(shingles.words.utf8)
             minhash = MinHash.signature(shingles.hashes)
         } else {
             let short = Shingles(article.title ?? "").normalized + "\n" + shingles.normalized
-            if short.count > 1 { textHash = "short:" + SHA256.hex(Array(short.utf8)) }
+            if short.count > 1 { textHash = "short:" + SHA256Digest.hex(short) }
         }
         guard textHash != nil || url != nil || itemId != nil else { return nil }
         var fingerprint = ArticleFingerprint(
