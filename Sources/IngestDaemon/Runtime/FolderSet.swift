@@ -201,9 +201,8 @@ final class HandOverSink: DocumentSink, Sendable {
     func submit(_ document: RawDocument) async {
         let sink = self.sink
         // Taken at once, it cannot be interrupted: no task is needed. When the buffer is full, wait for it
-        // to drain to half and fill it again: a burst of files costs a suspension per half buffer, not
-        // the task and two trips through the executor's queue per file this path costs (a seventh of the
-        // daemon's CPU in a burst).
+        // to drain to half and fill it again: a burst of files costs a suspension per half buffer instead
+        // of the task and two trips through the executor's queue per file that the path below costs.
         if sink.trySubmit(document) { return }
         await sink.waitForRoom()
         if sink.trySubmit(document) { return }

@@ -68,15 +68,16 @@ final class IntakeGate: DocumentSink, Sendable {
     }
 
     func trySubmit(_ document: RawDocument) -> Bool {
-        guard state.withLock({ !$0.paused && !$0.shuttingDown }) else { return false }
-        return sink.trySubmit(document)
+        isOpen && sink.trySubmit(document)
     }
 
     func waitForRoom() async {
         // Paused: the waiting belongs to `submit`, which waits for the resume.
-        guard state.withLock({ !$0.paused && !$0.shuttingDown }) else { return }
-        await sink.waitForRoom()
+        if isOpen { await sink.waitForRoom() }
     }
+
+    /// Neither paused nor shutting down: a document may pass without waiting here.
+    private var isOpen: Bool { state.withLock { !$0.paused && !$0.shuttingDown } }
 
     /// Waits while the gate is closed; `false` when the wait ended because the daemon is shutting down.
     private func waitWhilePaused() async -> Bool {
