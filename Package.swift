@@ -52,10 +52,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Pages as libxml2's HTML parser reads them: the parsed tree (clean) and the page's signals (extract),
+        // read from clean's tree so a page is parsed once.
+        .target(name: "IngestHTML", dependencies: ["IngestCore", "CLibXML2"]),
         // The built-in stages, one folder each under plugins/ (code, README, sample config).
         .target(
             name: "StageClean",
-            dependencies: ["IngestCore", "CLibXML2", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["IngestCore", "IngestHTML", "CLibXML2", .product(name: "Logging", package: "swift-log")],
             path: "plugins/clean",
             exclude: ["README.md", "clean.toml"]),
         .target(
@@ -69,7 +72,7 @@ let package = Package(
             name: "ExtractLanguage", dependencies: ["IngestCore", "CCLD2", "CStemmer"], path: "plugins/extract/Language"),
         .target(
             name: "StageExtract",
-            dependencies: ["IngestCore", "CLibXML2", "ExtractLanguage", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["IngestCore", "IngestHTML", "ExtractLanguage", .product(name: "Logging", package: "swift-log")],
             path: "plugins/extract", exclude: ["Language", "README.md", "extract.toml"]),
         .target(
             name: "StageClassify", dependencies: ["IngestCore"], path: "plugins/classify",
@@ -105,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "ingestctl",
             dependencies: [
-                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "StageClean", "StageDedupe", "StageExtract", "ExtractLanguage", "StageClassify", "IngestPlugins",
+                "IngestDaemon", "IngestCore", "IngestStore", "IngestSources", "IngestHTML", "StageClean", "StageDedupe", "StageExtract", "ExtractLanguage", "StageClassify", "IngestPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -118,12 +121,14 @@ let package = Package(
         .testTarget(name: "IngestStoreTests", dependencies: ["IngestStore", "IngestCore", "IngestDigest", "IngestTestKit"]),
         .testTarget(name: "IngestSourcesTests", dependencies: ["IngestSources", "IngestCore", "IngestTestKit"]),
         .testTarget(name: "ingestctlTests", dependencies: ["IngestTestKit", "IngestCore"]),
+        .testTarget(name: "IngestHTMLTests", dependencies: ["IngestHTML", "IngestCore"]),
         .testTarget(name: "StageCleanTests", dependencies: ["StageClean", "IngestCore", "IngestTestKit"]),
         .testTarget(
             name: "StageDedupeTests",
             dependencies: ["StageDedupe", "IngestCore", "IngestTestKit", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StageClassifyTests", dependencies: ["StageClassify", "IngestCore", "IngestTestKit"]),
-        .testTarget(name: "StageExtractTests", dependencies: ["StageExtract", "ExtractLanguage", "IngestCore", "IngestTestKit"]),
+        .testTarget(
+            name: "StageExtractTests", dependencies: ["StageExtract", "ExtractLanguage", "IngestCore", "IngestHTML", "IngestTestKit"]),
         .testTarget(name: "ExtractLanguageTests", dependencies: ["ExtractLanguage", "IngestTestKit"]),
         .testTarget(
             name: "IngestPluginsTests",

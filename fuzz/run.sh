@@ -42,9 +42,16 @@ build() {
     want FeedParserFuzz && swiftc $common -module-name FeedParserFuzz $flags $xml \
         $(for f in $feed; do printf 'Sources/IngestSources/Feed/%s.swift ' "$f"; done) \
         fuzz/harness/FeedParserFuzz.swift $libs -o "$out/bin/FeedParserFuzz" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
-    want CleanFuzz && clean=$(ls plugins/clean/*.swift | grep -v -e /Cleaner.swift -e /CleanStage.swift -e /CleanConfiguration.swift)
+    # The clean stage's files and the parsed-page type they share with extract, as one module.
+    if want CleanFuzz; then
+        mkdir -p "$out/src/clean"
+        for f in $(ls plugins/clean/*.swift | grep -v -e /Cleaner.swift -e /CleanStage.swift -e /CleanConfiguration.swift) \
+            Sources/IngestHTML/HTMLDocument.swift Sources/IngestHTML/LibXML2.swift; do
+            grep -v '^import IngestHTML' "$f" > "$out/src/clean/$(basename "$f")"
+        done
+    fi
     want CleanFuzz && swiftc $common -module-name CleanFuzz -I Sources/CLibXML2 $xml -lxml2 \
-        $clean fuzz/harness/CleanFuzz.swift -o "$out/bin/CleanFuzz" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
+        "$out"/src/clean/*.swift fuzz/harness/CleanFuzz.swift -o "$out/bin/CleanFuzz" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
     want RequestFuzz && swiftc $common -module-name RequestFuzz \
         Sources/IngestDaemon/Control/UnixHTTPServer.swift Sources/IngestDaemon/Runtime/DaemonError.swift \
         fuzz/harness/RequestFuzz.swift -o "$out/bin/RequestFuzz" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true

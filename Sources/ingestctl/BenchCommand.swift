@@ -1,5 +1,5 @@
 import ArgumentParser
-import StageClean
+import IngestHTML
 import Foundation
 import Glibc
 import IngestCore
@@ -93,17 +93,20 @@ extension Bench {
     struct StageBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "stage",
-            abstract: "Run one built-in stage, on its default configuration, over decoded files and print one JSON object.",
-            discussion: "Decodes every file first (DocumentDecoder, as the daemon does), then runs the stage over every article --repeat times in this one process. continued/dropped/failed count articles, from the first pass.")
+            abstract: "Run built-in stages, on their default configuration, over decoded files and print one JSON object.",
+            discussion: "Decodes every file first (DocumentDecoder, as the daemon does), then runs the stage (or the stages, in the order given) over every article --repeat times in this one process. continued/dropped/failed count articles, from the first pass.")
 
-        @Argument(help: "The stage's name (clean, dedupe, …).") var name: String
+        @Argument(help: "The stage's name (clean, dedupe, …), or names separated by commas to run them in that order (clean,extract: what a stage hands the next is counted).")
+        var name: String
         @Option(name: .long, help: "How many times every article goes through the stage.") var `repeat` = 1
         @Argument(help: "Input files, as they would be dropped in a watched folder.") var files: [String]
+
+        var names: [String] { name.split(separator: ",").map(String.init) }
 
         func validate() throws {
             guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
             guard !files.isEmpty else { throw ValidationError("give at least one file") }
-            guard builtInStages.type(named: name) != nil else {
+            for name in names where builtInStages.type(named: name) == nil {
                 throw ValidationError("unknown stage '\(name)' (known: \(builtInStages.names.joined(separator: ", ")))")
             }
         }
@@ -113,11 +116,15 @@ extension Bench {
             let state = FileManager.default.temporaryDirectory.appendingPathComponent("ingestctl-bench-\(getpid())").path
             try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: state) }
-            let problems = ConfigProblems()
-            let section = ConfigSection(path: "stages.\(name)", values: [:], problems: problems)
-            guard let stage = builtInStages.type(named: name)?.make(from: section, context: StageContext(stateDirectory: state))
-            else {
-                throw ValidationError("cannot build stage '\(name)': \(problems.items.map(\.description).joined(separator: "; "))")
+            var stages: [any Stage] = []
+            for name in names {
+                let problems = ConfigProblems()
+                let section = ConfigSection(path: "stages.\(name)", values: [:], problems: problems)
+                guard let stage = builtInStages.type(named: name)?.make(from: section, context: StageContext(stateDirectory: state))
+                else {
+                    throw ValidationError("cannot build stage '\(name)': \(problems.items.map(\.description).joined(separator: "; "))")
+                }
+                stages.append(stage)
             }
             var logger = Logger(label: "ingestctl.bench")
             logger.logLevel = .critical
@@ -125,8 +132,11 @@ extension Bench {
             let stopwatch = Stopwatch()
             for pass in 0..<`repeat` {
                 for article in articles {
-                    let outcome: StageOutcome?
-                    do { outcome = try await stage.process(article, logger: logger) } catch { outcome = nil }
+                    var outcome: StageOutcome? = .continue(article)
+                    for stage in stages {
+                        guard case .continue(let input) = outcome else { break }
+                        do { outcome = try await stage.process(input, logger: logger) } catch { outcome = nil }
+                    }
                     guard pass == 0 else { continue }
                     switch outcome {
                     case .continue: continued += 1
@@ -137,7 +147,7 @@ extension Bench {
             }
             let (wall, cpu) = stopwatch.elapsed
             var result = Bench.result(
-                "stage \(name)", files: files.count, documents: articles.count, bytes: bytes, repeat: `repeat`,
+                "stage \(names.joined(separator: ","))", files: files.count, documents: articles.count, bytes: bytes, repeat: `repeat`,
                 wall: wall, cpu: cpu)
             result.continued = continued
             result.dropped = dropped

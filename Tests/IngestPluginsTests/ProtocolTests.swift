@@ -72,7 +72,7 @@ struct ProtocolTests {
             Set(Mirror(reflecting: article).children.compactMap(\.label)) == [
                 "id", "title", "text", "html", "url", "published", "publishedAt", "authors", "language", "keywords",
                 "entities",
-                "labels", "duplicateOf", "clusterId", "fingerprint", "metadata", "fields", "origin", "format", "trace",
+                "labels", "duplicateOf", "clusterId", "fingerprint", "pageReading", "metadata", "fields", "origin", "format", "trace",
             ])
         #expect(
             Set(Mirror(reflecting: article.metadata).children.compactMap(\.label)) == [

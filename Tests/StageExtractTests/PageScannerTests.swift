@@ -9,6 +9,20 @@ import Testing
 struct PageScannerTests {
     let story = "<p>" + String(repeating: "The council met on Tuesday to discuss the new bridge over the river. ", count: 8) + "</p>"
 
+    @Test("signals handed on for another HTML are ignored; for this HTML they are used as they are")
+    func handedOnSignals() throws {
+        let page = Extract.html(head: "<title>Bridge vote delayed again</title>", body: story)
+        var article = try Extract.decoded(page, format: .html)
+        var marked = PageSignals()
+        marked.title = "Read by clean"
+        article.pageReading = PageReading(html: "<title>Another page</title>", signals: marked)
+        let stale = ExtractStage().extract(article)
+        #expect(stale.title == "Bridge vote delayed again")
+        #expect(stale.pageReading == nil)
+        article.pageReading = PageReading(html: try #require(article.html), signals: marked)
+        #expect(ExtractStage().extract(article).title == "Read by clean")
+    }
+
     @Test("a title reported in pieces (entities, a comment) is one text")
     func titleInPieces() throws {
         let head = "<meta property=\"og:site_name\" content=\"Coast Herald\"><title>Storm &amp; flood<!-- c --> hit Kelby | Coast Herald</title>"

@@ -1,6 +1,8 @@
 import Foundation
 import IngestCore
+import IngestHTML
 import StageExtract
+import Testing
 
 /// Builds articles as decoding (and clean) would, and runs the stage on them.
 enum Extract {
@@ -20,10 +22,22 @@ enum Extract {
     }
 
     /// Runs the stage on a page as decoding leaves it (the whole page in `html`).
-    static func page(_ html: String, url: String? = nil, configuration: ExtractStage.Configuration = .init()) throws -> Article {
+    /// The page extracted both ways the stage reads a page: parsing it itself, and from the signals clean
+    /// read from its tree. The two must agree on every page a test writes.
+    static func page(
+        _ html: String, url: String? = nil, configuration: ExtractStage.Configuration = .init(),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Article {
         var article = try decoded(html, format: .html)
         article.url = url
-        return ExtractStage(configuration: configuration).extract(article)
+        let stage = ExtractStage(configuration: configuration)
+        let parsed = stage.extract(article)
+        if let page = article.html, let document = HTMLDocument.parse(page) {
+            article.pageReading = PageReading(html: page, signals: PageSignals(document: document, maxJSONLDBytes: page.utf8.count))
+            let fromTree = stage.extract(article)
+            #expect(fromTree == parsed, "read from the tree, the page gives another article", sourceLocation: sourceLocation)
+        }
+        return parsed
     }
 
     static func text(_ text: String, configuration: ExtractStage.Configuration = .init()) throws -> Article {

@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import IngestHTML
 
 /// What ``CleanStage`` does to one article.
 struct Cleaner: Sendable {
@@ -50,7 +51,10 @@ struct Cleaner: Sendable {
         }
         article.text = text
         switch configuration.html {
-        case .page: break
+        case .page:
+            // Extract reads the page's metadata next: from this tree rather than from a second parse. A
+            // JSON-LD block cannot be longer than the page; extract applies its own cap.
+            article.pageReading = PageReading(html: html, signals: PageSignals(document: document, maxJSONLDBytes: size))
         case .main:
             let links = LinkCleaner(base: article.url ?? extraction.tree.baseHref, trackingParams: configuration.trackingParams)
             article.html = extraction.html(links: links)

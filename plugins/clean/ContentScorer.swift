@@ -1,3 +1,4 @@
+import IngestHTML
 /// Finds the main content of a page: Readability.js's scoring, on a ``PageTree``.
 ///
 /// Paragraph-like elements score by length and commas; each score flows to the parent (whole), the

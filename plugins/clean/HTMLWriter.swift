@@ -1,4 +1,5 @@
 import CLibXML2
+import IngestHTML
 
 /// Writes the selected part of a ``PageTree`` as sanitised HTML: a fixed set of structural and inline
 /// elements, links and images with absolute, untracked URLs, and nothing else (no attributes beyond

@@ -1,3 +1,4 @@
+import IngestHTML
 /// The story out of a parsed page, or all visible text of a fragment.
 ///
 /// For a page, Readability's loop: score with every heuristic on; if the story comes out shorter than

@@ -1,4 +1,5 @@
 import CLibXML2
+import IngestHTML
 import Glibc
 
 /// The visible part of a parsed page as a flat array in document order, with what scoring needs per node.

@@ -1,6 +1,7 @@
 import ExtractLanguage
 import Foundation
 import IngestCore
+import IngestHTML
 
 /// The extract stage's work on one article; holds what is built once (gazetteer, keyword extractor).
 final class Extractor: Sendable {
@@ -20,6 +21,8 @@ final class Extractor: Sendable {
     /// The article with every field this stage reads filled in, and notes for the debug log.
     func extract(_ input: Article) -> (article: Article, notes: [String]) {
         var article = input
+        // Read below when it is for this HTML; not needed after this stage.
+        article.pageReading = nil
         var notes: [String] = []
         var metadata = article.metadata
         var paragraphs = Sentences.paragraphs(article.text)
@@ -31,9 +34,7 @@ final class Extractor: Sendable {
         let ownFields = article.origin.kind == .feed || article.format == .json || article.format == .jsonl
 
         var page = PageMetadata()
-        if let html = article.html, html.utf8.contains(UInt8(ascii: "<")),
-            let signals = PageSignals(html: html, maxJSONLDBytes: configuration.maxJSONLDBytes)
-        {
+        if let html = article.html, html.utf8.contains(UInt8(ascii: "<")), let signals = signals(of: input, html: html) {
             page = PageMetadata(page: signals, url: article.url, paragraphs: paragraphs)
             if page.skippedJSONLD > 0 { notes.append("skipped \(page.skippedJSONLD) JSON-LD block(s) over max_json_ld_bytes") }
         } else {
@@ -145,6 +146,14 @@ final class Extractor: Sendable {
         metadata.sources = sources
         article.metadata = metadata
         return (article, notes)
+    }
+
+    /// The page's signals as clean read them from its tree when they are for this HTML, else read now.
+    private func signals(of article: Article, html: String) -> PageSignals? {
+        if let reading = article.pageReading, reading.isFor(html) {
+            return reading.signals.cappingJSONLD(at: configuration.maxJSONLDBytes)
+        }
+        return PageSignals(html: html, maxJSONLDBytes: configuration.maxJSONLDBytes)
     }
 
     /// "en-US" → "en"; nil for anything that is not a two- or three-letter code.

@@ -30,6 +30,10 @@ public struct Article: Sendable, Codable, Equatable {
     public var clusterId: String?
     /// Dedupe's fingerprint of an original, stored with it at commit. Not part of the article's JSON.
     public var fingerprint: ArticleFingerprint?
+    /// What the clean stage read from ``html``'s markup while it had the page parsed, for extract, which
+    /// would otherwise parse the page again. Working data like ``fingerprint``: not stored, not in the
+    /// article's JSON, and only valid while ``html`` is the HTML it was read from (``PageReading/isFor(_:)``).
+    public var pageReading: PageReading?
     /// What the extract stage read beyond the fields above (site, canonical URL, description, image, modified
     /// time, language confidence, word count, reading time, summary).
     public var metadata: ArticleMetadata
@@ -68,6 +72,7 @@ public struct Article: Sendable, Codable, Equatable {
         self.duplicateOf = nil
         self.clusterId = nil
         self.fingerprint = nil
+        self.pageReading = nil
         self.metadata = ArticleMetadata()
         self.fields = fields
         self.origin = origin
@@ -77,7 +82,8 @@ public struct Article: Sendable, Codable, Equatable {
 }
 
 extension Article {
-    /// Every stored field but ``fingerprint``, which is dedupe's working data and has its own table.
+    /// Every stored field but ``fingerprint``, which is dedupe's working data and has its own table, and
+    /// ``pageReading``, which lives only between two stages.
     enum CodingKeys: String, CodingKey {
         case id, title, text, html, url, published, publishedAt, authors, language, keywords, entities, labels
         case duplicateOf, clusterId, metadata, fields, origin, format, trace
@@ -100,6 +106,7 @@ extension Article {
         duplicateOf = try container.decodeIfPresent(Int64.self, forKey: .duplicateOf)
         clusterId = try container.decodeIfPresent(String.self, forKey: .clusterId)
         fingerprint = nil
+        pageReading = nil
         // Absent in what older versions (and plugins that do not know it) write.
         metadata = try container.decodeIfPresent(ArticleMetadata.self, forKey: .metadata) ?? ArticleMetadata()
         fields = try container.decodeIfPresent([String: String].self, forKey: .fields) ?? [:]

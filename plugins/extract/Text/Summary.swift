@@ -1,4 +1,5 @@
 import Foundation
+import IngestCore
 /// A few sentences that stand for the article.
 ///
 /// `lead`: the first sentences, which is how news is written (the lead carries the story). `central`: the

@@ -1,24 +1,24 @@
-import CLibXML2
+public import CLibXML2
 
 /// A page parsed by libxml2's HTML parser, freed when this goes away.
 ///
 /// The parser recovers from anything (unclosed tags, stray bytes, truncation) and never touches the
 /// network. The input is already decoded to UTF-8 by `DocumentDecoder`, so the page's own
 /// `<meta charset>` is ignored (`HTML_PARSE_IGNORE_ENC`): honouring it would decode the text twice.
-final class HTMLDocument {
-    let doc: htmlDocPtr
+public final class HTMLDocument {
+    public let doc: htmlDocPtr
 
-    static let options: Int32 = Int32(
+    public static let options: Int32 = Int32(
         HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | HTML_PARSE_COMPACT.rawValue)
 
     /// libxml2 stopped at its nesting limit (256 levels without `HTML_PARSE_HUGE`, which stays off): what
     /// was deeper, and everything after it, is not in the tree.
-    let stoppedAtDepthLimit: Bool
+    public let stoppedAtDepthLimit: Bool
 
     /// Parses UTF-8 HTML; `nil` when libxml2 produced no document at all (empty input).
-    init?(utf8 bytes: UnsafeRawBufferPointer) {
-        HTMLDocument.silenceOnce
+    public init?(utf8 bytes: UnsafeRawBufferPointer) {
+        LibXML2.setUpOnce
         guard let base = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
         // A context of our own (what htmlReadMemory makes inside) keeps the last error readable: NOERROR
         // only stops errors being printed.
@@ -37,7 +37,7 @@ final class HTMLDocument {
     }
 
     /// Parses a Swift string (UTF-8 inside, so no copy for native strings).
-    static func parse(_ html: String) -> HTMLDocument? {
+    public static func parse(_ html: String) -> HTMLDocument? {
         var html = html
         return html.withUTF8 { HTMLDocument(utf8: UnsafeRawBufferPointer($0)) }
     }
@@ -47,10 +47,10 @@ final class HTMLDocument {
     }
 
     /// The `<body>` element, else the root element.
-    var body: xmlNodePtr? { rootChild(named: "body") ?? xmlDocGetRootElement(doc) }
+    public var body: xmlNodePtr? { rootChild(named: "body") ?? xmlDocGetRootElement(doc) }
 
     /// The `<head>` element, when the page has one.
-    var head: xmlNodePtr? { rootChild(named: "head") }
+    public var head: xmlNodePtr? { rootChild(named: "head") }
 
     private func rootChild(named name: String) -> xmlNodePtr? {
         var child = xmlDocGetRootElement(doc)?.pointee.children
@@ -61,13 +61,13 @@ final class HTMLDocument {
         return nil
     }
 
-    static func nameIs(_ node: xmlNodePtr, _ name: String) -> Bool {
+    public static func nameIs(_ node: xmlNodePtr, _ name: String) -> Bool {
         guard let n = node.pointee.name else { return false }
         return String(cString: n) == name
     }
 
     /// An attribute's value as a string, `nil` when absent.
-    static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
+    public static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
         var attr = node.pointee.properties
         while let a = attr {
             if let n = a.pointee.name, String(cString: n) == name {
@@ -78,12 +78,6 @@ final class HTMLDocument {
         }
         return nil
     }
-
-    // libxml2 prints some errors through the generic handler even with NOERROR; keep stderr clean.
-    private static let silenceOnce: Void = {
-        ingest_xml_silence_generic_errors()
-        ingest_xml_install_safe_loader()
-    }()
 }
 
 /// Parse only, for the benchmark's floor: the same parser, options and input handling as the stage.

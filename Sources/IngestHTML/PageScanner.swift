@@ -1,4 +1,5 @@
 import CLibXML2
+import Glibc
 import IngestCore
 
 /// Reads ``PageSignals`` from libxml2's parse events, in one pass and without building the page's tree
@@ -58,6 +59,74 @@ final class PageScanner {
         }
         finish()
         return parsed
+    }
+
+    /// Walks a parsed page's tree in document order and reports each node as the parser's events would:
+    /// an element's start (its attributes listed as the parser lists them), its children, its end; a text
+    /// node as one piece; a comment or processing instruction as another node. The tree is what libxml2
+    /// builds from those same events, so the rules see what ``scan(_:options:)`` shows them.
+    func scan(_ document: HTMLDocument) {
+        var list: [UnsafePointer<xmlChar>?] = []
+        var next: xmlNodePtr? = document.doc.pointee.children
+        while let node = next {
+            switch node.pointee.type {
+            case XML_ELEMENT_NODE:
+                reportStart(node, list: &list)
+                if let child = node.pointee.children {
+                    next = child
+                    continue
+                }
+                end()
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = node.pointee.content { text(content, strlen(content)) }
+            case XML_COMMENT_NODE, XML_PI_NODE:
+                otherNode()
+            default:
+                break
+            }
+            // The next node in document order: the next sibling, else the next sibling of the nearest
+            // ancestor that has one, ending each element left on the way up.
+            var at = node
+            next = nil
+            while true {
+                if let sibling = at.pointee.next {
+                    next = sibling
+                    break
+                }
+                guard let parent = at.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { break }
+                end()
+                at = parent
+            }
+        }
+        finish()
+    }
+
+    /// An element's start, with its attributes as the parser passes them: name, value, …, NULL, and a NULL
+    /// value for an attribute written without one.
+    private func reportStart(_ node: xmlNodePtr, list: inout [UnsafePointer<xmlChar>?]) {
+        list.removeAll(keepingCapacity: true)
+        // A value libxml2 had to join from several nodes; freed after the event (the tree owns the rest).
+        var joined: [UnsafeMutablePointer<xmlChar>] = []
+        var attribute = node.pointee.properties
+        while let a = attribute {
+            list.append(UnsafePointer(a.pointee.name))
+            if let value = a.pointee.children {
+                if value.pointee.next == nil, value.pointee.type == XML_TEXT_NODE, let content = value.pointee.content {
+                    list.append(UnsafePointer(content))
+                } else if let string = xmlNodeListGetString(node.pointee.doc, value, 1) {
+                    joined.append(string)
+                    list.append(UnsafePointer(string))
+                } else {
+                    list.append(nil)
+                }
+            } else {
+                list.append(nil)
+            }
+            attribute = a.pointee.next
+        }
+        list.append(nil)
+        list.withUnsafeMutableBufferPointer { start(node.pointee.name, $0.baseAddress) }
+        for string in joined { ingest_xml_free(string) }
     }
 
     private static func from(_ user: UnsafeMutableRawPointer?) -> PageScanner {
