@@ -41,6 +41,8 @@ let package = Package(
             dependencies: [
                 "IngestCore", "IngestDigest", "CZlib", "CDeflate", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for dedupe's lookups (FingerprintReader).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // Sources that turn what they find into RawDocuments: folders (inotify) now, feeds later.

@@ -1,4 +1,3 @@
-import GRDB
 import Synchronization
 
 /// The MinHash LSH band keys of the fingerprints in `dedupeFingerprint`, in memory: band key → article ids.
@@ -25,15 +24,16 @@ final class BandIndex: Sendable {
 
     private let state = Mutex(State())
 
-    /// The articles sharing at least one of `bands`, after catching up with the table in `db`.
-    func articles(_ db: Database, sharing bands: [Int64]) throws -> Set<Int64> {
-        try state.withLock { state throws -> Set<Int64> in
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT articleId, bands FROM dedupeFingerprint WHERE articleId > ? ORDER BY articleId"),
-                arguments: [state.through])
-            while let row = try rows.next() {
-                let id: Int64 = row[0]
-                for key in DedupeFingerprintRecord.unpackedBands(row[1]) { Self.add(key, id, to: &state) }
+    /// The articles sharing at least one of `bands`, after catching up with the table through `read`, which
+    /// calls its second argument with each fingerprint's article id and packed band keys after the given
+    /// id, in id order.
+    func articles(
+        sharing bands: [Int64],
+        read: (Int64, (Int64, UnsafeRawBufferPointer) -> Void) throws(StoreError) -> Void
+    ) throws(StoreError) -> Set<Int64> {
+        try state.withLock { state throws(StoreError) -> Set<Int64> in
+            try read(state.through) { id, packed in
+                DedupeFingerprintRecord.forEachBand(in: packed) { Self.add($0, id, to: &state) }
                 state.through = id
             }
             var found = Set<Int64>()

@@ -7,11 +7,13 @@ extension SQLiteStore: DuplicateIndex {
         textHash: String?, canonicalURL: String?, itemId: String?, bands: [Int64], since: Date
     ) throws -> [IndexedFingerprint] {
         // The band index's catch-up and the lookup read in two snapshots, the second no older than the first,
-        // so no transaction around them is needed (see ``SQLiteStore/readStatement(_:_:)``).
-        try readStatement("dedupe lookup") { db in
-            let sharing = bands.isEmpty ? [] : try bandIndex.articles(db, sharing: bands)
+        // so no transaction around them is needed: each statement reads the committed state as of its start.
+        try fingerprintReader.withConnection { connection throws(StoreError) in
+            let sharing = bands.isEmpty ? [] : try bandIndex.articles(sharing: bands) { after, each throws(StoreError) in
+                try DedupeFingerprintRecord.bands(connection, after: after, each)
+            }
             return try DedupeFingerprintRecord.candidates(
-                db, textHash: textHash, canonicalURL: canonicalURL, itemId: itemId, sharingBands: sharing,
+                connection, textHash: textHash, canonicalURL: canonicalURL, itemId: itemId, sharingBands: sharing,
                 since: since.timeIntervalSince1970)
         }
     }

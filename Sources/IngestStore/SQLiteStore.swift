@@ -34,6 +34,8 @@ public final class SQLiteStore: ArticleStore {
     private let keepRaw: Bool
     /// The dedupe band keys of the stored fingerprints, in memory.
     let bandIndex = BandIndex()
+    /// Dedupe's lookups, on connections of their own (see ``FingerprintReader``).
+    let fingerprintReader: FingerprintReader
     // Internal, not private: the feed extension (SQLiteStore+Feeds.swift) stamps and writes with them.
     let clock: @Sendable () -> Date
 
@@ -120,6 +122,7 @@ public final class SQLiteStore: ArticleStore {
             throw StoreError(wrapping: error, operation: "open \(path)")
         }
         try StoreMigrations.migrate(pool)
+        fingerprintReader = try FingerprintReader(path: path)
     }
 
     /// A pragma's value as the writer connection sees it (`synchronous`, `page_size`), for tests.

@@ -39,9 +39,9 @@ enum DedupeFingerprintRecord {
     /// key, each exact key through its partial index). The `+` keeps the time condition off the
     /// `committedAt` index, which would otherwise be a candidate plan that reads the whole window.
     static func candidates(
-        _ db: Database, textHash: String?, canonicalURL: String?, itemId: String?, sharingBands ids: Set<Int64>,
-        since: Double
-    ) throws -> [IndexedFingerprint] {
+        _ connection: FingerprintReader.Connection, textHash: String?, canonicalURL: String?, itemId: String?,
+        sharingBands ids: Set<Int64>, since: Double
+    ) throws(StoreError) -> [IndexedFingerprint] {
         guard textHash != nil || canonicalURL != nil || itemId != nil || !ids.isEmpty else { return [] }
         // Without ids the term is left out, not written `IN ()`: SQLite 3.40 plans that as a scan of the table.
         let byId = ids.isEmpty ? "" : "articleId IN (\(Array(repeating: "?", count: ids.count).joined(separator: ","))) OR "
@@ -51,19 +51,41 @@ enum DedupeFingerprintRecord {
             WHERE +committedAt >= ? AND (\(byId)textHash = ? OR canonicalURL = ? OR itemId = ?)
             ORDER BY articleId
             """
-        // The number of ids varies: only the common small counts are worth a cached statement.
-        let statement = ids.count <= 8 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-        var arguments: [(any DatabaseValueConvertible)?] = [since]
-        arguments.reserveCapacity(ids.count + 4)
-        for id in ids { arguments.append(id) }
-        arguments += [textHash, canonicalURL, itemId]
-        // Band keys of the candidates are not needed to compare signatures; they are left empty.
-        return try Row.fetchAll(statement, arguments: StatementArguments(arguments)).map { row in
+        var found: [IndexedFingerprint] = []
+        // The number of ids varies: only the common small counts are worth a prepared statement kept.
+        try connection.query(sql, cached: ids.count <= 8) { binder in
+            binder.bind(1, since)
+            var index: Int32 = 2
+            for id in ids {
+                binder.bind(index, id)
+                index += 1
+            }
+            binder.bind(index, textHash)
+            binder.bind(index + 1, canonicalURL)
+            binder.bind(index + 2, itemId)
+        } row: { row in
+            // Band keys of the candidates are not needed to compare signatures; they are left empty.
             let fingerprint = ArticleFingerprint(
-                textHash: row[2], canonicalURL: row[3], itemId: row[4], minhash: unpacked(row[5]), bands: [],
-                shingles: row[6], clusterId: row[1])
-            return IndexedFingerprint(
-                articleId: row[0], fingerprint: fingerprint, committedAt: Date(timeIntervalSince1970: row[7]))
+                textHash: row.string(2), canonicalURL: row.string(3), itemId: row.string(4),
+                minhash: unpacked(row.blob(5)), bands: [], shingles: Int(row.int64(6)), clusterId: row.string(1) ?? "")
+            found.append(
+                IndexedFingerprint(
+                    articleId: row.int64(0), fingerprint: fingerprint,
+                    committedAt: Date(timeIntervalSince1970: row.double(7))))
+        }
+        return found
+    }
+
+    /// Each fingerprint's article id and packed band keys after article `id`, in id order.
+    static func bands(
+        _ connection: FingerprintReader.Connection, after id: Int64, _ each: (Int64, UnsafeRawBufferPointer) -> Void
+    ) throws(StoreError) {
+        try connection.query(
+            "SELECT articleId, bands FROM dedupeFingerprint WHERE articleId > ? ORDER BY articleId", cached: true
+        ) { binder in
+            binder.bind(1, id)
+        } row: { row in
+            each(row.int64(0), row.blob(1))
         }
     }
 
@@ -87,13 +109,18 @@ enum DedupeFingerprintRecord {
         return data
     }
 
-    static func unpackedBands(_ data: Data) -> [Int64] {
-        let bytes = [UInt8](data)
-        return stride(from: 0, to: bytes.count - 7, by: 8).map { start in
-            var value: UInt64 = 0
-            for k in 0..<8 { value |= UInt64(bytes[start + k]) << (8 * UInt64(k)) }
-            return Int64(bitPattern: value)
+    /// Each band key of a packed column (little-endian 64-bit values).
+    static func forEachBand(in bytes: UnsafeRawBufferPointer, _ body: (Int64) -> Void) {
+        var start = 0
+        while start + 8 <= bytes.count {
+            body(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: Int64.self)))
+            start += 8
         }
+    }
+
+    /// The signature from its packed column.
+    static func unpacked(_ bytes: UnsafeRawBufferPointer) -> [UInt16] {
+        (0..<bytes.count / 2).map { UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
     }
 
     static func unpacked(_ data: Data) -> [UInt16] {
