@@ -438,6 +438,11 @@ def run_peer(python, work, docs, train_path):
     write_files(folder, docs)
     out = os.path.join(work, "peer.json")
     db = os.path.join(work, "peer.db")
+    for suffix in ("", "-wal", "-shm", "-journal"):  # a fresh database each run (--rounds)
+        try:
+            os.remove(db + suffix)
+        except FileNotFoundError:
+            pass
     script = os.path.join(work, "peer.py")
     with open(script, "w") as f:
         f.write(PEER)
@@ -455,6 +460,11 @@ def run_floor(work, docs):
     subprocess.run(["cc", "-O2", "-o", binary, os.path.join(ROOT, "scripts", "floor.c"), *bench.libxml2_flags(), "-lsqlite3"],
                    check=True)
     listing = "".join(os.path.join(folder, name) + "\n" for name, _ in docs)
+    for suffix in ("", "-wal", "-shm", "-journal"):  # a fresh database each run (--rounds)
+        try:
+            os.remove(os.path.join(work, "floor.db" + suffix))
+        except FileNotFoundError:
+            pass
     out = subprocess.run([binary, os.path.join(work, "floor.db"), "--parse-html"], input=listing, capture_output=True,
                          text=True, check=True)
     rows, secs = out.stdout.split()
@@ -474,6 +484,10 @@ def main():
     ap.add_argument("--latency-secs", type=float, default=20)
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--skip-peer", action="store_true")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="compare ingestd, the floor and the Python reference on the middle size this many times, "
+                         "alternating (the order rotated each round), and report each round's ratios and their median: "
+                         "on a shared machine one run of each, minutes apart, can be 20 %% off")
     ap.add_argument("--out", default=os.path.join(ROOT, "var", "bench", "e2e.md"))
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(args.evalsets, "bbc-news")):
@@ -510,12 +524,25 @@ def main():
         print("floor ...", file=sys.stderr)
         floor = run_floor(work, docs)
         peer = None
-        if not args.skip_peer:
-            python = peer_python()
-            if python:
-                print("Python reference ...", file=sys.stderr)
-                peer = run_peer(python, work, docs, train_path)
-                peer["quality"] = quality(truth, names, {k: tuple(v) for k, v in peer.pop("results").items()})
+        python = None if args.skip_peer else peer_python()
+        if python:
+            print("Python reference ...", file=sys.stderr)
+            peer = run_peer(python, work, docs, train_path)
+            peer["quality"] = quality(truth, names, {k: tuple(v) for k, v in peer.pop("results").items()})
+        # Further rounds: the three again, in a rotated order, so each ratio compares runs minutes apart at most.
+        rounds = [(runs[middle], floor, peer)]
+        for r in range(1, args.rounds):
+            got = {}
+            for what in (["ingestd", "floor", "peer"] * 2)[r % 3:r % 3 + 3]:
+                print(f"round {r + 1}: {what} ...", file=sys.stderr)
+                if what == "ingestd":
+                    got[what] = ingestd_burst(args, work, docs, model)[0]
+                elif what == "floor":
+                    got[what] = run_floor(work, docs)
+                elif python:
+                    got[what] = run_peer(python, work, docs, train_path)
+                    got[what].pop("results", None)
+            rounds.append((got["ingestd"], got["floor"], got.get("peer")))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -551,6 +578,18 @@ def main():
         base = min(runs)
         per = {s: r["cpu"] / r["documents"] for s, r in runs.items()}
         lines.append("CPU per document relative to " + f"{base:,}: " + ", ".join(f"{s:,}: {per[s] / per[base]:.2f}" for s in runs))
+    if len(rounds) > 1:
+        rate = lambda r: r["documents"] / r["wall"]
+        vs_peer = [rate(i) / rate(p) for i, _, p in rounds if p]
+        vs_floor = [rate(i) / rate(f) for i, f, _ in rounds]
+        lines.append(f"{len(rounds)} rounds at {middle:,} documents (ingestd, floor, reference alternating); ingestd docs/s "
+                     + ", ".join(f"{rate(i):,.0f}" for i, _, _ in rounds) + "; floor " + ", ".join(f"{rate(f):,.0f}" for _, f, _ in rounds)
+                     + ("; reference " + ", ".join(f"{rate(p):,.0f}" for _, _, p in rounds if p) if vs_peer else ""))
+        if vs_peer:
+            lines.append(f"  vs the Python reference per round: {', '.join(f'{v:.1f}x' for v in vs_peer)}; "
+                         f"median {statistics.median(vs_peer):.1f}x (target >= 10x)")
+        lines.append(f"  vs the floor per round: {', '.join(f'{100 * v:.0f} %' for v in vs_floor)}; "
+                     f"median {100 * statistics.median(vs_floor):.0f} % (target >= 40 %)")
     lines.append(f"drop-to-queue latency at {latency['rate']:.0f} files/s for {latency['files']:,} files: "
                  f"p50 {latency['p50_ms']:.0f} ms, p99 {latency['p99_ms']:.0f} ms, max {latency['max_ms']:.0f} ms")
     bench.write_report(lines, args.out)
