@@ -69,7 +69,7 @@ bench: release
 	python3 scripts/bench_classify.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_plugins.py --ingestctl .build/release/ingestctl
 	python3 scripts/bench_extract.py --ingestctl .build/release/ingestctl
-	python3 scripts/bench_e2e.py --bin .build/release
+	python3 scripts/bench_e2e.py --bin .build/release --rounds 3
 	python3 scripts/bench_shared.py --build-dir .build/release
 
 # Feed parser agreement with feed-rs and gofeed on ../shared/evalsets (skipped when absent).
