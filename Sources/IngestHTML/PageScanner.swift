@@ -2,8 +2,9 @@ import CLibXML2
 import Glibc
 import IngestCore
 
-/// Reads ``PageSignals`` from libxml2's parse events, in one pass and without building the page's tree
-/// (building it cost as much again as reading the page).
+/// Reads ``PageSignals`` from libxml2's parse events: from the parser, in one pass without building the
+/// page's tree (building it cost as much again as reading the page), or replayed from a tree clean has
+/// built anyway (``scan(_:)``).
 ///
 /// It gives what a walk over the tree gives: the first element of the document is the root, an element
 /// whose children are not worth visiting (a `<meta>`, an `<h1>`, a marked author…) hides them from the

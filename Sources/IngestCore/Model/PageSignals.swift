@@ -2,7 +2,7 @@
 ///
 /// Raw and uninterpreted: which value wins is decided by the extract stage. Values are whitespace-collapsed.
 /// Read by `IngestHTML` from libxml2's parse of the page. The clean stage reads them from the tree it has
-/// parsed anyway and hands them on with the article (``Article/pageSignals``), so extract need not parse the
+/// parsed anyway and hands them on with the article (``Article/pageReading``), so extract need not parse the
 /// page a second time.
 public struct PageSignals: Sendable, Equatable {
     /// `<html lang>`, as declared.

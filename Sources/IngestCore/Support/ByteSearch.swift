@@ -3,9 +3,8 @@ import Foundation
 /// Substring search on a string's UTF-8 bytes, for rules that run on every element or word: Foundation's
 /// `contains(_:)` and `range(of:)` go through CFString and cost more than the rule around them.
 extension StringProtocol {
-    /// Whether `needle` occurs in the string, byte for byte. Foundation's `contains(_:)`, which a plain
-    /// `contains("…")` resolves to once Foundation is imported, goes through CFString and costs more than
-    /// the rest of a metadata rule.
+    /// Whether `needle` occurs in the string, byte for byte (a plain `contains("…")` resolves to
+    /// Foundation's once Foundation is imported).
     public func hasBytes(_ needle: StaticString) -> Bool {
         let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard let first = n.first else { return true }
@@ -62,7 +61,6 @@ extension String {
         }
         return nil
     }
-
 }
 
 extension Substring {
