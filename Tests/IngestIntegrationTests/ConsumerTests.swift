@@ -64,6 +64,9 @@ struct ConsumerTests {
         let lease = 4
         let claimed = ContinuousClock.now
         let first = try daemon.ctl(["queue", "claim", "--consumer", "slow", "--lease-secs", "\(lease)"])
+        // The lease began somewhere between `claimed` and now: a slow start of ingestctl on a loaded
+        // machine moves it later, so waiting for its end must count from now, not from `claimed`.
+        let claimReturned = ContinuousClock.now
         #expect(first.stdout.contains("\"attempts\":1"))
         let meanwhile = try daemon.ctl(["queue", "claim", "--consumer", "other"])
         if ContinuousClock.now - claimed < .seconds(lease) {
@@ -71,7 +74,7 @@ struct ConsumerTests {
         }
         var second = meanwhile
         if meanwhile.stdout.isEmpty {
-            try await Task.sleep(until: claimed + .seconds(lease) + .milliseconds(300))
+            try await Task.sleep(until: claimReturned + .seconds(lease) + .milliseconds(300))
             second = try daemon.ctl(["queue", "claim", "--consumer", "other"])
         }
         #expect(second.stdout.contains("\"attempts\":2"))
