@@ -423,7 +423,9 @@ def peer_python():
     python = os.path.join(venv, "bin", "python")
     if not os.path.exists(python):
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-    need = [p for p, mod in (("trafilatura", "trafilatura"), ("scikit-learn", "sklearn"), ("datasketch", "datasketch"))
+    # lxml 5.2 moved lxml.html.clean, which trafilatura's jusText imports, into its own package.
+    need = [p for p, mod in (("trafilatura", "trafilatura"), ("lxml_html_clean", "lxml_html_clean"),
+                             ("scikit-learn", "sklearn"), ("datasketch", "datasketch"))
             if subprocess.run([python, "-c", f"import {mod}"], capture_output=True).returncode != 0]
     if need:
         r = subprocess.run([python, "-m", "pip", "install", "-q", *need], capture_output=True, text=True)

@@ -42,4 +42,25 @@ struct CompressionTests {
         var back = [UInt8](repeating: 0, count: text.count)
         #expect(uncompress(&back, &length, deflated, uLong(deflated.count)) == Z_OK && back == text)
     }
+
+    /// Compressors are reused across calls and threads: a reused one must not carry anything from the input
+    /// it last compressed, and two calls at once must never share one.
+    @Test("concurrent calls, more than the compressors kept, each round-trip their own input")
+    func concurrentReuse() async throws {
+        let inputs = (0..<64).map { n in (0..<(2_000 + n * 397)).map { UInt8(truncatingIfNeeded: ($0 * (n + 3)) % 251) } }
+        let results = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for (n, input) in inputs.enumerated() {
+                group.addTask { (n, try RawCompression.deflate(input)) }
+            }
+            var out: [Int: [UInt8]] = [:]
+            for try await (n, deflated) in group { out[n] = deflated }
+            return out
+        }
+        for (n, input) in inputs.enumerated() {
+            let deflated = try #require(results[n])
+            #expect(try RawCompression.inflate(deflated, originalSize: input.count) == input)
+            // The same input compressed again alone gives the same bytes: no state left from another input.
+            #expect(try RawCompression.deflate(input) == deflated)
+        }
+    }
 }
