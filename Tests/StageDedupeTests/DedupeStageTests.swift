@@ -59,6 +59,20 @@ struct DedupeStageTests {
         #expect(CanonicalURL.canonical("ftp://example.org/file") == nil)
     }
 
+    @Test("new cluster ids sort by the time they were made, and ids of one millisecond differ")
+    func clusterIdsSortByTime() {
+        // Half a millisecond in, so the float seconds do not straddle a millisecond's edge.
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        let ids = (0..<2_000).map { DedupeStage.newClusterId(now: start.addingTimeInterval(Double($0 / 100) * 0.001 + 0.0004)) }
+        #expect(ids.allSatisfy { $0.count == 24 && $0.allSatisfy(\.isHexDigit) })
+        // 100 ids per millisecond, 20 milliseconds: no two alike, and each millisecond's sort after the last's.
+        #expect(Set(ids).count == ids.count)
+        for n in stride(from: 100, to: ids.count, by: 100) {
+            #expect(ids[(n - 100)..<n].max()! < ids[n..<(n + 100)].min()!)
+        }
+        #expect(ids[0].hasPrefix(String(UInt64(1_795_000_000_000), radix: 16).leftPadded(to: 12)))
+    }
+
     @Test("an exact copy is dropped with the reason and the cluster of its original")
     func exactCopy() async throws {
         let s = try stage()
@@ -215,4 +229,8 @@ final class MemoryIndex: DuplicateIndex, @unchecked Sendable {
     }
 
     func pruneFingerprints(before: Date) throws -> Int { 0 }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -158,11 +158,23 @@ public struct DedupeStage: Stage {
         return uriLike && id.count >= 8 ? id : nil
     }
 
-    /// 64 random bits as hex: unique enough for clusters, short enough to read in a trace.
-    static func newClusterId() -> String {
-        let value = UInt64.random(in: .min ... .max)
+    /// The time in milliseconds (12 hex digits) followed by 48 random bits (12 hex digits).
+    ///
+    /// Time first, so new clusters sort after the ones before: `clusterId` is indexed twice (`article`,
+    /// `dedupeFingerprint`), and a random id put each new article on a random page of both indexes, so a
+    /// commit of twenty articles rewrote some thirty 16 KiB index pages to the WAL and again at the
+    /// checkpoint, more pages as the table grows. Appended in order, they touch the last page. 48 random
+    /// bits keep two ids of one millisecond, from this process or another sharing the database, apart
+    /// (a chance of about 10^-14 per millisecond at 1,500 new clusters a second).
+    static func newClusterId(now: Date = Date()) -> String {
+        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
+        let random = UInt64.random(in: 0...0xFFFF_FFFF_FFFF)
+        return hex12(millis) + hex12(random)
+    }
+
+    private static func hex12(_ value: UInt64) -> String {
         let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return String(repeating: "0", count: 12 - hex.count) + hex
     }
 
     // MARK: housekeeping
