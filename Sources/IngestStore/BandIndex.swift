@@ -1,11 +1,16 @@
 import Synchronization
 
-/// The MinHash LSH band keys of the fingerprints in `dedupeFingerprint`, in memory: band key → article ids.
+/// The keys dedupe looks fingerprints up by, in memory: the MinHash LSH band keys of the fingerprints in
+/// `dedupeFingerprint`, and a 64-bit key of each one's text hash; key → article ids.
 ///
-/// The keys are kept with each fingerprint as one packed column (``DedupeFingerprintRecord``), not as rows
-/// of their own: 21 random keys per article made 21 B-tree pages dirty per commit, written to the WAL and
-/// again at the checkpoint, the largest part of what a burst wrote to disk. Here they cost about 30 bytes a
-/// key, and a lookup is a dictionary probe per band.
+/// The band keys are kept with each fingerprint as one packed column (``DedupeFingerprintRecord``), not as
+/// rows of their own: 21 random keys per article made 21 B-tree pages dirty per commit, written to the WAL
+/// and again at the checkpoint, the largest part of what a burst wrote to disk. Here they cost about 30
+/// bytes a key, and a lookup is a dictionary probe per band.
+///
+/// The text hash had an index of its own for the same reason, and its random keys were 14 % of the WAL
+/// frames of a 20,000-document burst; the key here is 64 bits of a hash of it, so two texts may share one:
+/// the caller compares the candidates' full hashes.
 ///
 /// The index follows the table by article id: before each lookup it reads the fingerprints with a larger id
 /// than the last it has seen, so it also sees commits by other processes on the same file. Ids only grow
@@ -13,34 +18,59 @@ import Synchronization
 /// (pruned, or its article deleted) may stay here; the caller reads candidates from the table, where it is
 /// gone. ``reset()`` after a prune drops what the table no longer has.
 final class BandIndex: Sendable {
-    private struct State {
+    /// One kind of key → the articles that have it.
+    private struct KeyMap {
         /// The first article seen with each key; nearly every key has one.
         var first: [Int64: Int64] = [:]
         /// The others, for keys shared by several articles.
         var more: [Int64: [Int64]] = [:]
+
+        mutating func add(_ key: Int64, _ id: Int64) {
+            if let existing = first[key] {
+                if existing != id { more[key, default: []].append(id) }
+            } else {
+                first[key] = id
+            }
+        }
+
+        func collect(_ key: Int64, into found: inout Set<Int64>) {
+            guard let id = first[key] else { return }
+            found.insert(id)
+            if let others = more[key] { found.formUnion(others) }
+        }
+    }
+
+    private struct State {
+        var bands = KeyMap()
+        var texts = KeyMap()
         /// The largest article id read from the table.
         var through: Int64 = 0
     }
 
     private let state = Mutex(State())
 
-    /// The articles sharing at least one of `bands`, after catching up with the table through `read`, which
-    /// calls its second argument with each fingerprint's article id and packed band keys after the given
-    /// id, in id order.
+    /// One fingerprint as the table gives it to ``articles(sharing:text:read:)``: its article id, its packed
+    /// band keys and its text hash's bytes (empty without one), valid only during the call.
+    typealias Each = (Int64, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
+
+    /// The articles sharing at least one of `bands`, or whose text hash may be `textHash`, after catching
+    /// up with the table through `read`, which calls its second argument with each fingerprint after the
+    /// given id, in id order.
     func articles(
-        sharing bands: [Int64],
-        read: (Int64, (Int64, UnsafeRawBufferPointer) -> Void) throws(StoreError) -> Void
+        sharing bands: [Int64], text textHash: String?,
+        read: (Int64, Each) throws(StoreError) -> Void
     ) throws(StoreError) -> Set<Int64> {
         try state.withLock { state throws(StoreError) -> Set<Int64> in
-            try read(state.through) { id, packed in
-                DedupeFingerprintRecord.forEachBand(in: packed) { Self.add($0, id, to: &state) }
+            try read(state.through) { id, packed, text in
+                DedupeFingerprintRecord.forEachBand(in: packed) { state.bands.add($0, id) }
+                if !text.isEmpty { state.texts.add(Self.textKey(text), id) }
                 state.through = id
             }
             var found = Set<Int64>()
-            for key in bands {
-                guard let id = state.first[key] else { continue }
-                found.insert(id)
-                if let others = state.more[key] { found.formUnion(others) }
+            for key in bands { state.bands.collect(key, into: &found) }
+            if let textHash {
+                var hash = textHash
+                hash.withUTF8 { state.texts.collect(Self.textKey(UnsafeRawBufferPointer($0)), into: &found) }
             }
             return found
         }
@@ -51,11 +81,13 @@ final class BandIndex: Sendable {
         state.withLock { $0 = State() }
     }
 
-    private static func add(_ key: Int64, _ id: Int64, to state: inout State) {
-        if let existing = state.first[key] {
-            if existing != id { state.more[key, default: []].append(id) }
-        } else {
-            state.first[key] = id
+    /// 64-bit FNV-1a of the text hash's bytes: any string works (tests use short ones), and a SHA-256 in
+    /// hex spreads over all 64 bits.
+    static func textKey(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
+        return Int64(bitPattern: hash)
     }
 }

@@ -125,6 +125,11 @@ final class FingerprintReader: Sendable {
             guard let text = sqlite3_column_text(statement, column) else { return nil }
             return String(cString: text)
         }
+        /// A text's UTF-8 bytes, valid until the next step; empty for NULL or an empty text.
+        func text(_ column: Int32) -> UnsafeRawBufferPointer {
+            guard let base = sqlite3_column_text(statement, column) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            return UnsafeRawBufferPointer(start: base, count: Int(sqlite3_column_bytes(statement, column)))
+        }
         /// A blob's bytes, valid until the next step; empty for NULL or an empty blob.
         func blob(_ column: Int32) -> UnsafeRawBufferPointer {
             let count = Int(sqlite3_column_bytes(statement, column))

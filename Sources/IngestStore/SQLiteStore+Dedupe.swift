@@ -9,12 +9,12 @@ extension SQLiteStore: DuplicateIndex {
         // The band index's catch-up and the lookup read in two snapshots, the second no older than the first,
         // so no transaction around them is needed: each statement reads the committed state as of its start.
         try fingerprintReader.withConnection { connection throws(StoreError) in
-            let sharing = bands.isEmpty ? [] : try bandIndex.articles(sharing: bands) { after, each throws(StoreError) in
-                try DedupeFingerprintRecord.bands(connection, after: after, each)
+            let sharing = bands.isEmpty && textHash == nil ? [] : try bandIndex.articles(sharing: bands, text: textHash) {
+                after, each throws(StoreError) in
+                try DedupeFingerprintRecord.keys(connection, after: after, each)
             }
             return try DedupeFingerprintRecord.candidates(
-                connection, textHash: textHash, canonicalURL: canonicalURL, itemId: itemId, sharingBands: sharing,
-                since: since.timeIntervalSince1970)
+                connection, canonicalURL: canonicalURL, itemId: itemId, among: sharing, since: since.timeIntervalSince1970)
         }
     }
 

@@ -89,6 +89,29 @@ struct DedupeIndexTests {
         #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [12], since: old).map(\.articleId) == third[0].articleIds)
     }
 
+    /// Text hashes are looked up in memory (``BandIndex``), not through an index of the column: a hash
+    /// committed by another store, on a fingerprint without band keys (a short text), is found, every
+    /// article with it is, and one forgotten by a prune is not.
+    @Test("text hashes committed by another store are found without band keys; a prune forgets them")
+    func textHashesFromAnotherStore() throws {
+        let database = try TestDatabase()
+        let reader = try database.openSQLite()
+        let writer = try database.openSQLite()
+        let old = database.clock.now.addingTimeInterval(-3600)
+        let hash = String(repeating: "ab", count: 32)
+        #expect(try reader.candidates(textHash: hash, canonicalURL: nil, itemId: nil, bands: [], since: old).isEmpty)
+        let first = try writer.commit([entry("a", text: "one", cluster: "c1", fingerprint: fingerprint(cluster: "c1", text: hash, bands: []))])
+        let other = try writer.commit([entry("b", text: "two", cluster: "c2", fingerprint: fingerprint(cluster: "c2", text: "cd", bands: []))])
+        let again = try writer.commit([entry("c", text: "one", cluster: "c3", fingerprint: fingerprint(cluster: "c3", text: hash, bands: []))])
+        let found = try reader.candidates(textHash: hash, canonicalURL: nil, itemId: nil, bands: [], since: old)
+        #expect(found.map(\.articleId) == [first[0].articleIds[0], again[0].articleIds[0]])
+        #expect(found.allSatisfy { $0.fingerprint.textHash == hash })
+        #expect(try reader.candidates(textHash: "cd", canonicalURL: nil, itemId: nil, bands: [], since: old).map(\.articleId) == other[0].articleIds)
+        #expect(try reader.candidates(textHash: "ef", canonicalURL: nil, itemId: nil, bands: [], since: old).isEmpty)
+        #expect(try reader.pruneFingerprints(before: database.clock.now.addingTimeInterval(60)) == 3)
+        #expect(try reader.candidates(textHash: hash, canonicalURL: nil, itemId: nil, bands: [], since: old).isEmpty)
+    }
+
     @Test("migration v8 carries band keys over from dedupeBand into their fingerprints")
     func bandsMigrated() throws {
         let database = try TestDatabase()

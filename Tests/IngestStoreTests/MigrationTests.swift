@@ -35,7 +35,7 @@ struct MigrationTests {
         }
         #expect(indexes == [
             "article_rawInputId", "article_clusterId", "queueItem_claim", "inputLedger_outcome_at",
-            "dedupeFingerprint_textHash", "dedupeFingerprint_canonicalURL", "dedupeFingerprint_itemId", "dedupeFingerprint_clusterId",
+            "dedupeFingerprint_canonicalURL", "dedupeFingerprint_itemId", "dedupeFingerprint_clusterId",
             "dedupeFingerprint_committedAt",
         ])
     }

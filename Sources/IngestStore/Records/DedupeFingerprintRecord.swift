@@ -32,23 +32,25 @@ enum DedupeFingerprintRecord {
             """).execute(arguments: [originalId, clusterId, originalId])
     }
 
-    /// Fingerprints since `since` that are among `sharingBands` (the articles sharing a band with the
-    /// probe: ``BandIndex``) or share an exact key with it, oldest first.
+    /// Fingerprints since `since` that are among `ids` (the articles sharing a band or a text key with the
+    /// probe: ``BandIndex``) or share its canonical URL or item id, oldest first. A text hash is matched
+    /// through the band index only, which gives every article with the same hash (and, rarely, another):
+    /// the column has no index of its own any more (migration v11).
     ///
     /// One statement: SQLite answers the OR with one lookup per term (its "multi-index OR": the ids by primary
     /// key, each exact key through its partial index). The `+` keeps the time condition off the
     /// `committedAt` index, which would otherwise be a candidate plan that reads the whole window.
     static func candidates(
-        _ connection: FingerprintReader.Connection, textHash: String?, canonicalURL: String?, itemId: String?,
-        sharingBands ids: Set<Int64>, since: Double
+        _ connection: FingerprintReader.Connection, canonicalURL: String?, itemId: String?,
+        among ids: Set<Int64>, since: Double
     ) throws(StoreError) -> [IndexedFingerprint] {
-        guard textHash != nil || canonicalURL != nil || itemId != nil || !ids.isEmpty else { return [] }
+        guard canonicalURL != nil || itemId != nil || !ids.isEmpty else { return [] }
         // Without ids the term is left out, not written `IN ()`: SQLite 3.40 plans that as a scan of the table.
         let byId = ids.isEmpty ? "" : "articleId IN (\(Array(repeating: "?", count: ids.count).joined(separator: ","))) OR "
         let sql = """
             SELECT articleId, clusterId, textHash, canonicalURL, itemId, minhash, shingles, committedAt
             FROM dedupeFingerprint
-            WHERE +committedAt >= ? AND (\(byId)textHash = ? OR canonicalURL = ? OR itemId = ?)
+            WHERE +committedAt >= ? AND (\(byId)canonicalURL = ? OR itemId = ?)
             ORDER BY articleId
             """
         var found: [IndexedFingerprint] = []
@@ -60,9 +62,8 @@ enum DedupeFingerprintRecord {
                 binder.bind(index, id)
                 index += 1
             }
-            binder.bind(index, textHash)
-            binder.bind(index + 1, canonicalURL)
-            binder.bind(index + 2, itemId)
+            binder.bind(index, canonicalURL)
+            binder.bind(index + 1, itemId)
         } row: { row in
             // Band keys of the candidates are not needed to compare signatures; they are left empty.
             let fingerprint = ArticleFingerprint(
@@ -76,16 +77,16 @@ enum DedupeFingerprintRecord {
         return found
     }
 
-    /// Each fingerprint's article id and packed band keys after article `id`, in id order.
-    static func bands(
-        _ connection: FingerprintReader.Connection, after id: Int64, _ each: (Int64, UnsafeRawBufferPointer) -> Void
+    /// Each fingerprint's article id, packed band keys and text hash after article `id`, in id order.
+    static func keys(
+        _ connection: FingerprintReader.Connection, after id: Int64, _ each: BandIndex.Each
     ) throws(StoreError) {
         try connection.query(
-            "SELECT articleId, bands FROM dedupeFingerprint WHERE articleId > ? ORDER BY articleId", cached: true
+            "SELECT articleId, bands, textHash FROM dedupeFingerprint WHERE articleId > ? ORDER BY articleId", cached: true
         ) { binder in
             binder.bind(1, id)
         } row: { row in
-            each(row.int64(0), row.blob(1))
+            each(row.int64(0), row.blob(1), row.text(2))
         }
     }
 
