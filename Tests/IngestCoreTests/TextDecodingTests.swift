@@ -1,5 +1,5 @@
 import Foundation
-import IngestCore
+@testable import IngestCore
 import Testing
 
 @Suite("text decoding")
@@ -9,6 +9,17 @@ struct TextDecodingTests {
         let d = try TextDecoding.decode(Array("Grüße aus Köln — “quoted”".utf8))
         #expect(d.text == "Grüße aus Köln — “quoted”")
         #expect(d.charset == "utf-8")
+    }
+
+    @Test("trimming cuts whole characters at both ends and nothing inside")
+    func trimming() {
+        #expect(" \t Title line\n\nBody text.\n \n".trimming(" \t\n") == "Title line\n\nBody text.")
+        #expect("\n\n".trimming(" \t\n") == "")
+        #expect("".trimming(" ") == "")
+        // "\r\n" is one character, not in the set: it stays, as does an accent on the last space.
+        #expect("text\r\n".trimming(" \n") == "text\r\n")
+        #expect("text \u{301}".trimming(" ") == "text \u{301}")
+        #expect("Köln  ".trimming(" ") == "Köln")
     }
 
     @Test("a UTF-8 byte-order mark is removed")
