@@ -90,7 +90,8 @@ public enum PlainText {
         let first = lines[0].trimming(" \t")
         let nextBlank = lines[1].allSatisfy { $0 == " " || $0 == "\t" }
         guard looksLikeHeadline(first), nextBlank || first.count <= 80 else { return (nil, trimmed) }
-        let rest = trimmed.dropFirst(lines[0].count).trimming(" \t\n")
+        // From the first line's end index: dropping its count of characters walked the line twice.
+        let rest = trimmed[lines[0].endIndex...].trimming(" \t\n")
         guard !rest.isEmpty else { return (nil, trimmed) }
         return (first, rest)
     }
