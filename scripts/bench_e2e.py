@@ -435,6 +435,15 @@ def peer_python():
     return python
 
 
+def peer_versions(python):
+    """The versions of the reference's main packages in its venv, as `name version, ...`."""
+    names = ["trafilatura", "lxml", "justext", "datasketch", "scikit-learn", "numpy"]
+    code = ("import importlib.metadata as m, sys\n"
+            "print(', '.join(f'{n} {m.version(n)}' for n in sys.argv[1:]))")
+    r = subprocess.run([python, "-c", code, *names], capture_output=True, text=True)
+    return r.stdout.strip() if r.returncode == 0 else "unknown"
+
+
 def run_peer(python, work, docs, train_path):
     folder = os.path.join(work, "peer-inbox")
     write_files(folder, docs)
@@ -576,6 +585,9 @@ def main():
         lines.append(f"ingestd vs the Python reference: {ours / (peer['documents'] / peer['wall']):.1f}x the documents/s "
                      f"(target >= 10x), {peer['cpu'] / peer['documents'] / (main_run['cpu'] / main_run['documents']):.1f}x less CPU per document")
     lines.append(f"ingestd vs the floor: {100 * ours / (floor['documents'] / floor['wall']):.0f} % of its documents/s (target >= 40 %)")
+    if python:
+        # The reference's speed moves with these versions (pip takes the newest): name them with the figures.
+        lines.append("reference packages: " + peer_versions(python))
     if len(runs) > 1:
         base = min(runs)
         per = {s: r["cpu"] / r["documents"] for s, r in runs.items()}
