@@ -23,7 +23,8 @@ Runs, one after another, on this machine:
      trafilatura.extract (text and metadata, JSON) or the text file's lines, and a datasketch MinHash of
      word 5-shingles; the parent does MinHash LSH (threshold 0.8) for near-duplicates, scikit-learn TF-IDF
      + LinearSVC for the topic, and sqlite3 inserts (article + queue row, commit every 200). Its Python is
-     var/bench/venv (trafilatura, scikit-learn and datasketch are installed there from PyPI when missing).
+     var/bench/venv (trafilatura, scikit-learn and datasketch, at the versions in PEER_PACKAGES, are
+     installed there from PyPI when missing or different).
   4. The floor on the same files: scripts/floor.c --parse-html, libxml2's HTML parse and SQLite inserts only.
 Both classifiers learn from the same examples: the BBC train half (even file numbers); ingestd's through
 `ingestctl classify train`, with the built-in rules off so both answer with the five BBC categories.
@@ -418,15 +419,25 @@ if __name__ == "__main__":
 '''
 
 
+# The reference's packages, pinned: pip would take the newest, and a new lxml alone changed the reference's
+# speed by a third between two sessions. These are the versions of the eighth session's figures. jusText,
+# which trafilatura imports, needs lxml_html_clean since lxml 5.2.
+PEER_PACKAGES = {"trafilatura": "2.3.1", "lxml": "6.1.3", "lxml_html_clean": "0.4.6", "datasketch": "2.0.0",
+                 "scikit-learn": "1.9.1"}
+
+
 def peer_python():
     venv = os.path.join(ROOT, "var", "bench", "venv")
     python = os.path.join(venv, "bin", "python")
     if not os.path.exists(python):
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-    # lxml 5.2 moved lxml.html.clean, which trafilatura's jusText imports, into its own package.
-    need = [p for p, mod in (("trafilatura", "trafilatura"), ("lxml_html_clean", "lxml_html_clean"),
-                             ("scikit-learn", "sklearn"), ("datasketch", "datasketch"))
-            if subprocess.run([python, "-c", f"import {mod}"], capture_output=True).returncode != 0]
+    code = ("import importlib.metadata as m, sys\n"
+            "for n in sys.argv[1:]:\n"
+            "    try: print(n, m.version(n))\n"
+            "    except m.PackageNotFoundError: print(n, '-')")
+    r = subprocess.run([python, "-c", code, *PEER_PACKAGES], capture_output=True, text=True)
+    have = dict(line.split(" ", 1) for line in r.stdout.splitlines()) if r.returncode == 0 else {}
+    need = [f"{name}=={version}" for name, version in PEER_PACKAGES.items() if have.get(name) != version]
     if need:
         r = subprocess.run([python, "-m", "pip", "install", "-q", *need], capture_output=True, text=True)
         if r.returncode != 0:
