@@ -68,12 +68,16 @@ struct DedupeIndexTests {
         #expect(try store.candidates(textHash: "t1", canonicalURL: nil, itemId: nil, bands: [], since: .distantPast).isEmpty)
     }
 
+    /// Two stores on one SQLite file, as two processes would have: one reads what the other commits.
+    func twoStoresOnOneFile() throws -> (TestDatabase, SQLiteStore, SQLiteStore) {
+        let database = try TestDatabase()
+        return (database, try database.openSQLite(), try database.openSQLite())
+    }
+
     /// The band keys are looked up in memory (``BandIndex``), caught up from the table before each lookup.
     @Test("band keys committed by another store on the same file are found; a prune forgets them")
     func bandsFromAnotherStore() throws {
-        let database = try TestDatabase()
-        let reader = try database.openSQLite()
-        let writer = try database.openSQLite()
+        let (database, reader, writer) = try twoStoresOnOneFile()
         let old = database.clock.now.addingTimeInterval(-3600)
         #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [11], since: old).isEmpty)
         let first = try writer.commit([entry("a", text: "one", cluster: "c1", fingerprint: fingerprint(cluster: "c1", text: nil, bands: [11, 12]))])
@@ -94,9 +98,7 @@ struct DedupeIndexTests {
     /// article with it is, and one forgotten by a prune is not.
     @Test("text hashes committed by another store are found without band keys; a prune forgets them")
     func textHashesFromAnotherStore() throws {
-        let database = try TestDatabase()
-        let reader = try database.openSQLite()
-        let writer = try database.openSQLite()
+        let (database, reader, writer) = try twoStoresOnOneFile()
         let old = database.clock.now.addingTimeInterval(-3600)
         let hash = String(repeating: "ab", count: 32)
         #expect(try reader.candidates(textHash: hash, canonicalURL: nil, itemId: nil, bands: [], since: old).isEmpty)
