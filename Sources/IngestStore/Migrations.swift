@@ -308,7 +308,7 @@ enum StoreMigrations {
         """
 
     /// The band keys move into `dedupeFingerprint.bands` (little-endian 64-bit values) and `dedupeBand` is
-    /// dropped: they are looked up in memory (``BandIndex``), and as rows with random keys they made a
+    /// dropped: they are looked up in memory (``FingerprintKeyIndex``), and as rows with random keys they made a
     /// B-tree page dirty per key at every commit. Existing keys are carried over, so no fingerprint loses
     /// its bands.
     /// Each step checks first: two processes opening a new database at once may both run it.
@@ -374,7 +374,7 @@ enum StoreMigrations {
         DROP INDEX IF EXISTS rawInput_sha256;
         """
 
-    /// `dedupeFingerprint.textHash` stays, unindexed: ``BandIndex`` holds a key of each text hash in memory
+    /// `dedupeFingerprint.textHash` stays, unindexed: ``FingerprintKeyIndex`` holds a key of each text hash in memory
     /// beside the band keys, and its random keys made a B-tree page dirty per article at every commit, 14 %
     /// of what a 20,000-document burst wrote to the WAL.
     private static let v11Schema = """

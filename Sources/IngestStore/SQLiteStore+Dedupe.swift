@@ -6,10 +6,10 @@ extension SQLiteStore: DuplicateIndex {
     public func candidates(
         textHash: String?, canonicalURL: String?, itemId: String?, bands: [Int64], since: Date
     ) throws -> [IndexedFingerprint] {
-        // The band index's catch-up and the lookup read in two snapshots, the second no older than the first,
+        // The key index's catch-up and the lookup read in two snapshots, the second no older than the first,
         // so no transaction around them is needed: each statement reads the committed state as of its start.
         try fingerprintReader.withConnection { connection throws(StoreError) in
-            let sharing = bands.isEmpty && textHash == nil ? [] : try bandIndex.articles(sharing: bands, text: textHash) {
+            let sharing = bands.isEmpty && textHash == nil ? [] : try keyIndex.articles(sharing: bands, text: textHash) {
                 after, each throws(StoreError) in
                 try DedupeFingerprintRecord.keys(connection, after: after, each)
             }
@@ -24,7 +24,7 @@ extension SQLiteStore: DuplicateIndex {
             try DedupeFingerprintRecord.prune(db, before: before.timeIntervalSince1970)
         }
         // At most hourly (the dedupe stage's pace): the next lookup reads the remaining fingerprints again.
-        if pruned > 0 { bandIndex.reset() }
+        if pruned > 0 { keyIndex.reset() }
         return pruned
     }
 

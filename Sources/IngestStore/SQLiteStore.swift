@@ -32,8 +32,8 @@ public final class SQLiteStore: ArticleStore {
     private let pool: DatabasePool
     let queueConfiguration: QueueConfiguration
     private let keepRaw: Bool
-    /// The dedupe band keys of the stored fingerprints, in memory.
-    let bandIndex = BandIndex()
+    /// The dedupe band keys and text-hash keys of the stored fingerprints, in memory.
+    let keyIndex = FingerprintKeyIndex()
     /// Dedupe's lookups, on connections of their own (see ``FingerprintReader``).
     let fingerprintReader: FingerprintReader
     // Internal, not private: the feed extension (SQLiteStore+Feeds.swift) stamps and writes with them.

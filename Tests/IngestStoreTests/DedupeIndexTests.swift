@@ -74,7 +74,7 @@ struct DedupeIndexTests {
         return (database, try database.openSQLite(), try database.openSQLite())
     }
 
-    /// The band keys are looked up in memory (``BandIndex``), caught up from the table before each lookup.
+    /// The band keys are looked up in memory (``FingerprintKeyIndex``), caught up from the table before each lookup.
     @Test("band keys committed by another store on the same file are found; a prune forgets them")
     func bandsFromAnotherStore() throws {
         let (database, reader, writer) = try twoStoresOnOneFile()
@@ -93,7 +93,7 @@ struct DedupeIndexTests {
         #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [12], since: old).map(\.articleId) == third[0].articleIds)
     }
 
-    /// Text hashes are looked up in memory (``BandIndex``), not through an index of the column: a hash
+    /// Text hashes are looked up in memory (``FingerprintKeyIndex``), not through an index of the column: a hash
     /// committed by another store, on a fingerprint without band keys (a short text), is found, every
     /// article with it is, and one forgotten by a prune is not.
     @Test("text hashes committed by another store are found without band keys; a prune forgets them")

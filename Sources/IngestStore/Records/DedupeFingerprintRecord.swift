@@ -3,7 +3,7 @@ import GRDB
 import IngestCore
 
 /// Rows of `dedupeFingerprint`: the fingerprint of every original article dedupe saw, written in the commit
-/// that stores the article, with its band keys packed in one column (looked up in memory: ``BandIndex``).
+/// that stores the article, with its band keys packed in one column (looked up in memory: ``FingerprintKeyIndex``).
 /// This type is the only code that knows the table.
 enum DedupeFingerprintRecord {
     /// Stores `fingerprint` for the article `articleId`, with its band keys.
@@ -33,8 +33,8 @@ enum DedupeFingerprintRecord {
     }
 
     /// Fingerprints since `since` that are among `ids` (the articles sharing a band or a text key with the
-    /// probe: ``BandIndex``) or share its canonical URL or item id, oldest first. A text hash is matched
-    /// through the band index only, which gives every article with the same hash (and, rarely, another):
+    /// probe: ``FingerprintKeyIndex``) or share its canonical URL or item id, oldest first. A text hash is matched
+    /// through the key index only, which gives every article with the same hash (and, rarely, another):
     /// the column has no index of its own any more (migration v11).
     ///
     /// One statement: SQLite answers the OR with one lookup per term (its "multi-index OR": the ids by primary
@@ -79,7 +79,7 @@ enum DedupeFingerprintRecord {
 
     /// Each fingerprint's article id, packed band keys and text hash after article `id`, in id order.
     static func keys(
-        _ connection: FingerprintReader.Connection, after id: Int64, _ each: BandIndex.Each
+        _ connection: FingerprintReader.Connection, after id: Int64, _ each: FingerprintKeyIndex.Each
     ) throws(StoreError) {
         try connection.query(
             "SELECT articleId, bands, textHash FROM dedupeFingerprint WHERE articleId > ? ORDER BY articleId", cached: true

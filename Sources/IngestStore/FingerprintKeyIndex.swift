@@ -17,7 +17,7 @@ import Synchronization
 /// (one writer at a time assigns them), so nothing committed is missed. A fingerprint deleted from the table
 /// (pruned, or its article deleted) may stay here; the caller reads candidates from the table, where it is
 /// gone. ``reset()`` after a prune drops what the table no longer has.
-final class BandIndex: Sendable {
+final class FingerprintKeyIndex: Sendable {
     /// One kind of key → the articles that have it.
     private struct KeyMap {
         /// The first article seen with each key; nearly every key has one.
