@@ -431,12 +431,7 @@ def peer_python():
     python = os.path.join(venv, "bin", "python")
     if not os.path.exists(python):
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-    code = ("import importlib.metadata as m, sys\n"
-            "for n in sys.argv[1:]:\n"
-            "    try: print(n, m.version(n))\n"
-            "    except m.PackageNotFoundError: print(n, '-')")
-    r = subprocess.run([python, "-c", code, *PEER_PACKAGES], capture_output=True, text=True)
-    have = dict(line.split(" ", 1) for line in r.stdout.splitlines()) if r.returncode == 0 else {}
+    have = installed_versions(python, PEER_PACKAGES)
     need = [f"{name}=={version}" for name, version in PEER_PACKAGES.items() if have.get(name) != version]
     if need:
         r = subprocess.run([python, "-m", "pip", "install", "-q", *need], capture_output=True, text=True)
@@ -446,13 +441,21 @@ def peer_python():
     return python
 
 
+def installed_versions(python, names):
+    """name -> version of each of `names` installed for `python` ("-" when it is not)."""
+    code = ("import importlib.metadata as m, sys\n"
+            "for n in sys.argv[1:]:\n"
+            "    try: print(n, m.version(n))\n"
+            "    except m.PackageNotFoundError: print(n, '-')")
+    r = subprocess.run([python, "-c", code, *names], capture_output=True, text=True)
+    return dict(line.split(" ", 1) for line in r.stdout.splitlines()) if r.returncode == 0 else {}
+
+
 def peer_versions(python):
     """The versions of the reference's main packages in its venv, as `name version, ...`."""
     names = ["trafilatura", "lxml", "justext", "datasketch", "scikit-learn", "numpy"]
-    code = ("import importlib.metadata as m, sys\n"
-            "print(', '.join(f'{n} {m.version(n)}' for n in sys.argv[1:]))")
-    r = subprocess.run([python, "-c", code, *names], capture_output=True, text=True)
-    return r.stdout.strip() if r.returncode == 0 else "unknown"
+    versions = installed_versions(python, names)
+    return ", ".join(f"{n} {versions.get(n, '?')}" for n in names) if versions else "unknown"
 
 
 def run_peer(python, work, docs, train_path):
