@@ -29,10 +29,14 @@ struct ExtractionTests {
         #expect(text == "Repairs start in May\n\nThe council will meet on Monday to discuss repairs to the northern breakwater, which the waves tore open.")
     }
 
-    @Test("keeps the page as html by default, so later stages can read its metadata")
-    func htmlKeptByDefault() throws {
+    @Test("by default the html is the sanitised main content; `html = \"page\"` keeps the whole page")
+    func htmlByDefault() throws {
         let article = try #require(try Clean.page(storyPage).article)
-        #expect(article.html?.contains("<title>") == true)
+        let html = try #require(article.html)
+        #expect(!html.contains("<title>") && !html.contains("<script") && html.contains("<p>"))
+        let (configuration, _) = Clean.configuration("[stages.clean]\nhtml = \"page\"\n")
+        let kept = try #require(try Clean.page(storyPage, configuration: configuration).article)
+        #expect(kept.html == storyPage)
     }
 
     @Test("a short page with no signs of an error is a short article, not junk")

@@ -3,7 +3,7 @@ import StageClean
 import Testing
 
 /// Clean hands extract what the page's markup says, read from the tree it parsed, so extract need not
-/// parse the page again; only while the article keeps that page as its HTML.
+/// parse the page again, whatever becomes of the article's HTML.
 @Suite("the page's signals handed to extract")
 struct PageReadingTests {
     let page = """
@@ -12,25 +12,31 @@ struct PageReadingTests {
         <body><article><p>\(String(repeating: "Die Fähre nach Kelby fährt ab Montag wieder nach dem alten Fahrplan. ", count: 8))</p></article></body></html>
         """
 
-    @Test("kept as the page: the article carries the signals, for this HTML")
-    func pageKept() throws {
-        let article = try #require(try Clean.page(page).article)
-        let reading = try #require(article.pageReading)
-        #expect(reading.isFor(article.html))
-        #expect(reading.signals.title == "Fähre fährt wieder | Küstenblatt")
-        #expect(reading.signals.declaredLanguage == "de")
-        #expect(reading.signals.meta("author") == "Anna Varga")
-        #expect(reading.signals.jsonLD == ["{\"headline\": \"Fähre\"}"])
-    }
-
-    @Test("the HTML replaced by the main content, or removed: no signals, extract reads what is there")
-    func pageReplaced() throws {
-        for mode in ["main", "none"] {
+    @Test("every html setting: the article carries the page's signals, for the HTML clean left in it")
+    func signalsInEveryMode() throws {
+        for mode in ["main", "page", "none"] {
             let (configuration, problems) = Clean.configuration("[stages.clean]\nhtml = \"\(mode)\"\n")
             #expect(problems.isEmpty)
             let article = try #require(try Clean.page(page, configuration: configuration).article)
-            #expect(article.pageReading == nil, "html = \(mode)")
+            let reading = try #require(article.pageReading, "html = \(mode)")
+            #expect(reading.isFor(article.html), "html = \(mode)")
+            #expect(reading.signals.title == "Fähre fährt wieder | Küstenblatt", "html = \(mode)")
+            #expect(reading.signals.declaredLanguage == "de")
+            #expect(reading.signals.meta("author") == "Anna Varga")
+            #expect(reading.signals.jsonLD == ["{\"headline\": \"Fähre\"}"])
+            switch mode {
+            case "page": #expect(article.html == page)
+            case "none": #expect(article.html == nil)
+            default:
+                let html = try #require(article.html)
+                #expect(!html.contains("<head") && !html.contains("ld+json") && html.contains("Kelby"))
+            }
         }
+    }
+
+    @Test("the default keeps the main content, not the whole page")
+    func defaultIsMain() {
+        #expect(Clean.configuration("").0.html == .main)
     }
 
     @Test("signals for another HTML are not for this one")

@@ -33,9 +33,18 @@ enum Extract {
         let stage = ExtractStage(configuration: configuration)
         let parsed = stage.extract(article)
         if let page = article.html, let document = HTMLDocument.parse(page) {
-            article.pageReading = PageReading(html: page, signals: PageSignals(document: document, maxJSONLDBytes: page.utf8.count))
+            let signals = PageSignals(document: document, maxJSONLDBytes: page.utf8.count)
+            article.pageReading = PageReading(html: page, signals: signals)
             let fromTree = stage.extract(article)
             #expect(fromTree == parsed, "read from the tree, the page gives another article", sourceLocation: sourceLocation)
+            // Clean's `html = "main"` or `"none"`: the article no longer holds the page, the signals still
+            // describe it.
+            var withoutPage = article
+            withoutPage.html = nil
+            withoutPage.pageReading = PageReading(html: nil, signals: signals)
+            var fromSignals = stage.extract(withoutPage)
+            fromSignals.html = parsed.html
+            #expect(fromSignals == parsed, "without the page in the article, its signals give another article", sourceLocation: sourceLocation)
         }
         return parsed
     }

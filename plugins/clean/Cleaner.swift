@@ -50,16 +50,17 @@ struct Cleaner: Sendable {
             }
         }
         article.text = text
+        // Extract reads the page's metadata next: from this tree rather than from a second parse, whatever
+        // becomes of the HTML. A JSON-LD block cannot be longer than the page; extract applies its own cap.
+        let signals = PageSignals(document: document, maxJSONLDBytes: size)
         switch configuration.html {
-        case .page:
-            // Extract reads the page's metadata next: from this tree rather than from a second parse. A
-            // JSON-LD block cannot be longer than the page; extract applies its own cap.
-            article.pageReading = PageReading(html: html, signals: PageSignals(document: document, maxJSONLDBytes: size))
+        case .page: break
         case .main:
             let links = LinkCleaner(base: article.url ?? extraction.tree.baseHref, trackingParams: configuration.trackingParams)
             article.html = extraction.html(links: links)
         case .none: article.html = nil
         }
+        article.pageReading = PageReading(html: article.html, signals: signals)
         return .continue(article)
     }
 

@@ -34,7 +34,7 @@ final class Extractor: Sendable {
         let ownFields = article.origin.kind == .feed || article.format == .json || article.format == .jsonl
 
         var page = PageMetadata()
-        if let html = article.html, html.utf8.contains(UInt8(ascii: "<")), let signals = signals(of: input, html: html) {
+        if let signals = signals(of: input) {
             page = PageMetadata(page: signals, url: article.url, paragraphs: paragraphs)
             if page.skippedJSONLD > 0 { notes.append("skipped \(page.skippedJSONLD) JSON-LD block(s) over max_json_ld_bytes") }
         } else {
@@ -148,11 +148,13 @@ final class Extractor: Sendable {
         return (article, notes)
     }
 
-    /// The page's signals as clean read them from its tree when they are for this HTML, else read now.
-    private func signals(of article: Article, html: String) -> PageSignals? {
-        if let reading = article.pageReading, reading.isFor(html) {
+    /// The page's signals as clean read them from its tree, while the article still has the HTML clean left
+    /// in it (the page, its main content, or none); else read now from the article's HTML, if it has any.
+    private func signals(of article: Article) -> PageSignals? {
+        if let reading = article.pageReading, reading.isFor(article.html) {
             return reading.signals.cappingJSONLD(at: configuration.maxJSONLDBytes)
         }
+        guard let html = article.html, html.utf8.contains(UInt8(ascii: "<")) else { return nil }
         return PageSignals(html: html, maxJSONLDBytes: configuration.maxJSONLDBytes)
     }
 

@@ -62,14 +62,15 @@ public struct PageSignals: Sendable, Equatable {
     }
 }
 
-/// ``PageSignals`` with the HTML they were read from: they describe that HTML only, so a stage that changes
-/// ``Article/html`` (clean's `html = "main"`, a plugin) makes them stale, and a later reader checks
-/// ``isFor(_:)`` first. Comparing is free while the HTML is unchanged: both are one string's storage.
+/// ``PageSignals`` of the page an article came from, with the HTML the reading stage left in the article:
+/// the page itself, its main content (clean's `html = "main"`) or none. A later stage that changes
+/// ``Article/html`` (a plugin) makes them stale, and a later reader checks ``isFor(_:)`` first. Comparing is
+/// free while the HTML is unchanged: both are one string's storage.
 public struct PageReading: Sendable, Equatable {
-    public let html: String
+    public let html: String?
     public let signals: PageSignals
 
-    public init(html: String, signals: PageSignals) {
+    public init(html: String?, signals: PageSignals) {
         self.html = html
         self.signals = signals
     }
