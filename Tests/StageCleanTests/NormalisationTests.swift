@@ -63,6 +63,24 @@ struct NormalisationTests {
         #expect(out.contains("<a>bad link</a>"))
     }
 
+    @Test("main-content html: kept elements are written by their names, void ones without a closing tag")
+    func elementNames() throws {
+        let html = """
+            <html><body><article>
+            <h2>Tides</h2><p>The <abbr title="Harbour Office">HO</abbr> set <var>h</var> to <kbd>4.2</kbd> metres,<br>the
+            <em>highest</em> mark since the office began keeping records of the tides in the harbour.</p><hr>
+            </article></body></html>
+            """
+        var configuration = CleanStage.Configuration()
+        configuration.html = .main
+        let out = try #require(try Clean.page(html, configuration: configuration).article?.html)
+        for written in ["<h2>Tides</h2>", "<abbr title=\"Harbour Office\">HO</abbr>", "<var>h</var>", "<kbd>4.2</kbd>", "<br>",
+                        "<em>highest</em>", "<hr>"] {
+            #expect(out.contains(written), "\(written) in \(out)")
+        }
+        #expect(!out.contains("</br>") && !out.contains("</hr>") && !out.contains("`"))
+    }
+
     @Test("html = none removes it")
     func htmlNone() throws {
         var configuration = CleanStage.Configuration()

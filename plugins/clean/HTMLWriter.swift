@@ -16,6 +16,10 @@ struct HTMLWriter {
     ]
     static let void: Set<Tag> = [.img, .br, .hr]
 
+    /// ``kept`` and ``void`` by raw value: looked up for every element written.
+    private static let keptByRaw: [Bool] = (0...Tag.summary.rawValue).map { kept.contains(Tag(rawValue: $0)!) }
+    private static let voidByRaw: [Bool] = (0...Tag.summary.rawValue).map { void.contains(Tag(rawValue: $0)!) }
+
     func render(roots: [Int], removed: [Bool]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(8192)
@@ -47,9 +51,9 @@ struct HTMLWriter {
 
     private func openTag(_ i: Int, _ out: inout [UInt8]) {
         let tag = tree.nodes[i].tag
-        guard Self.kept.contains(tag) else { return }
+        guard Self.keptByRaw[Int(tag.rawValue)] else { return }
         out.append(0x3C)
-        out.append(contentsOf: Array("\(tag)".utf8))
+        out.append(contentsOf: tag.name)
         let xml = tree.nodes[i].xml
         switch tag {
         case .a:
@@ -69,26 +73,26 @@ struct HTMLWriter {
 
     private func closeTag(_ i: Int, _ out: inout [UInt8]) {
         let tag = tree.nodes[i].tag
-        guard Self.kept.contains(tag), !Self.void.contains(tag) else {
+        guard Self.keptByRaw[Int(tag.rawValue)], !Self.voidByRaw[Int(tag.rawValue)] else {
             // An unwrapped block still needs a break between its text and the next block's.
             if tag.isBlock && out.last != 0x0A { out.append(0x0A) }
             return
         }
         out.append(contentsOf: [0x3C, 0x2F])
-        out.append(contentsOf: Array("\(tag)".utf8))
+        out.append(contentsOf: tag.name)
         out.append(0x3E)
         if tag.isBlock { out.append(0x0A) }
     }
 
     private func attribute(_ name: String, _ value: String, _ out: inout [UInt8]) {
         out.append(0x20)
-        out.append(contentsOf: Array(name.utf8))
+        out.append(contentsOf: name.utf8)
         out.append(contentsOf: [0x3D, 0x22])
         for b in value.utf8 {
             switch b {
-            case 0x26: out.append(contentsOf: Array("&amp;".utf8))
-            case 0x22: out.append(contentsOf: Array("&quot;".utf8))
-            case 0x3C: out.append(contentsOf: Array("&lt;".utf8))
+            case 0x26: out.append(contentsOf: "&amp;".utf8)
+            case 0x22: out.append(contentsOf: "&quot;".utf8)
+            case 0x3C: out.append(contentsOf: "&lt;".utf8)
             default: out.append(b)
             }
         }

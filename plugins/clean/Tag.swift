@@ -23,6 +23,14 @@ enum Tag: UInt8 {
         return table
     }()
 
+    /// The element's name as UTF-8, by raw value: what the HTML writer writes. (Interpolating the case
+    /// instead, `"\(tag)"`, goes through reflection for every tag written.)
+    static let names: [[UInt8]] = (0...Tag.summary.rawValue).map { raw in
+        Array("\(Tag(rawValue: raw)!)".replacingBackticks().utf8)
+    }
+
+    var name: [UInt8] { Tag.names[Int(rawValue)] }
+
     /// Never text: dropped with everything inside before anything else looks at the page.
     var isInvisible: Bool {
         switch self {
