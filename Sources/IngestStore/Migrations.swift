@@ -29,6 +29,8 @@ enum StoreMigrations {
     static let v10 = "v10-drop-unused-hash-indexes"
     /// Dedupe looks text hashes up in memory, with the band keys; their index goes.
     static let v11 = "v11-dedupe-text-hash-in-memory"
+    /// The search index merges its segments 16 at a time instead of 4.
+    static let v12 = "v12-article-search-merge-16"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
@@ -66,6 +68,9 @@ enum StoreMigrations {
         }
         migrator.registerMigration(v11) { db in
             try db.execute(sql: v11Schema)
+        }
+        migrator.registerMigration(v12) { db in
+            try db.execute(sql: v12Schema)
         }
         return migrator
     }
@@ -379,5 +384,15 @@ enum StoreMigrations {
     /// of what a 20,000-document burst wrote to the WAL.
     private static let v11Schema = """
         DROP INDEX IF EXISTS dedupeFingerprint_textHash;
+        """
+
+    /// FTS5 merges a level's segments once `automerge` of them exist (4 by default), so with a segment per
+    /// chunk of new articles (``SearchIndexRecord``) each term is rewritten at every fourfold growth. At 16
+    /// it is rewritten half as often: indexing 20,000 of the benchmark's articles in chunks of 512 took
+    /// 0.097 instead of 0.134 ms of CPU per article (three runs each), while a one-word search over them
+    /// went from 0.5 to 0.6 ms. The setting is stored in the index (`articleSearch_config`), so it holds for
+    /// every process that opens the file.
+    private static let v12Schema = """
+        INSERT INTO articleSearch (articleSearch, rank) VALUES ('automerge', 16);
         """
 }

@@ -40,6 +40,23 @@ struct MigrationTests {
         ])
     }
 
+    @Test("the search index merges 16 segments at a time, on a new file and on one migrated from v11")
+    func searchMergeSetting() throws {
+        let fresh = try TestDatabase()
+        _ = try fresh.open()
+        let setting = "SELECT v FROM articleSearch_config WHERE k = 'automerge'"
+        #expect(try fresh.inspect { db in try Int.fetchOne(db, sql: setting) } == 16)
+
+        let old = try TestDatabase()
+        try FileManager.default.createDirectory(
+            atPath: (old.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: old.path)
+        try StoreMigrations.migrate(queue, upTo: StoreMigrations.v11)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: setting) } == nil, "FTS5's default, 4, is not stored")
+        try StoreMigrations.migrate(queue)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: setting) } == 16)
+    }
+
     @Test("migrates up to a named step")
     func migratesUpToStep() throws {
         let db = try TestDatabase()
