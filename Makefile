@@ -1,7 +1,7 @@
 # ingestd — the two commands a new machine needs are `make run` and `make test`; each installs what it
 # needs first. Debian packages the build links against (and systemd and python3, which the tests run:
 # systemd-analyze, and the local feed server):
-APT_PACKAGES := libsqlite3-dev libpq-dev postgresql zlib1g-dev libdeflate-dev libssl-dev libxml2-dev libcurl4-openssl-dev libcld2-dev libstemmer-dev libmimalloc-dev pkg-config systemd python3
+APT_PACKAGES := libsqlite3-dev libpq-dev postgresql zlib1g-dev liblz4-dev libssl-dev libxml2-dev libcurl4-openssl-dev libcld2-dev libstemmer-dev libmimalloc-dev pkg-config systemd python3
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

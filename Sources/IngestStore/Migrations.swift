@@ -31,6 +31,8 @@ enum StoreMigrations {
     static let v11 = "v11-dedupe-text-hash-in-memory"
     /// The search index merges its segments 16 at a time instead of 4.
     static let v12 = "v12-article-search-merge-16"
+    /// Raw inputs may be stored LZ4-compressed.
+    static let v13 = "v13-raw-input-lz4"
 
     /// Every migration this build knows, in order. Each runs in its own transaction.
     static var migrator: DatabaseMigrator {
@@ -71,6 +73,11 @@ enum StoreMigrations {
         }
         migrator.registerMigration(v12) { db in
             try db.execute(sql: v12Schema)
+        }
+        // GRDB runs a migration with foreign keys off and checks them before it commits: dropping the old
+        // `rawInput` does not set the articles' `rawInputId` to NULL.
+        migrator.registerMigration(v13) { db in
+            try migrateToV13(db)
         }
         return migrator
     }
@@ -395,4 +402,34 @@ enum StoreMigrations {
     private static let v12Schema = """
         INSERT INTO articleSearch (articleSearch, rank) VALUES ('automerge', 16);
         """
+
+    /// `rawInput.compression` may be `'lz4'` (``RawCompression``). SQLite cannot change a CHECK constraint in
+    /// place, so the table is copied into a new one with the wider constraint and takes its name. Its
+    /// AUTOINCREMENT counter is carried over: an id of a row deleted before never comes back.
+    /// Idempotent: two processes opening a database at once may both run it.
+    private static func migrateToV13(_ db: Database) throws {
+        let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'rawInput'") ?? ""
+        guard !sql.contains("'lz4'") else { return }
+        let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'rawInput'")
+        try db.execute(sql: """
+            CREATE TABLE rawInput_v13 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                format TEXT,
+                size INTEGER NOT NULL CHECK (size >= 0),
+                compression TEXT NOT NULL CHECK (compression IN ('lz4', 'zlib', 'none')),
+                data BLOB NOT NULL
+            );
+            INSERT INTO rawInput_v13 (id, sha256, format, size, compression, data)
+                SELECT id, sha256, format, size, compression, data FROM rawInput;
+            DROP TABLE rawInput;
+            ALTER TABLE rawInput_v13 RENAME TO rawInput;
+            """)
+        if let sequence {
+            try db.execute(sql: "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'rawInput'", arguments: [sequence])
+            if db.changesCount == 0 {
+                try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('rawInput', ?)", arguments: [sequence])
+            }
+        }
+    }
 }

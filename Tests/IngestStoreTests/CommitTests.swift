@@ -135,7 +135,7 @@ struct CommitTests {
         #expect(rawRow.count == 5)
         #expect(rawRow[0] == IngestCore.SHA256.hex(raw))
         #expect(rawRow[1] == String(raw.count))
-        #expect(rawRow[2] == "zlib")
+        #expect(rawRow[2] == "lz4")
         #expect(Int(rawRow[3]) ?? .max < raw.count / 4)
         #expect(rawRow[4] == "html")
 

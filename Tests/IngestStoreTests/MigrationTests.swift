@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import GRDB
 @testable import IngestStore
@@ -55,6 +56,57 @@ struct MigrationTests {
         #expect(try queue.read { db in try Int.fetchOne(db, sql: setting) } == nil, "FTS5's default, 4, is not stored")
         try StoreMigrations.migrate(queue)
         #expect(try queue.read { db in try Int.fetchOne(db, sql: setting) } == 16)
+    }
+
+    /// v13 copies `rawInput` into a table whose CHECK allows LZ4: the rows, the articles' links to them and
+    /// the AUTOINCREMENT counter survive, and what was stored with zlib still reads back.
+    @Test("v13 keeps every raw input, its article's link and the id counter; zlib rows still read")
+    func rawInputLZ4Migration() throws {
+        let db = try TestDatabase()
+        try FileManager.default.createDirectory(
+            atPath: (db.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: db.path)
+        try StoreMigrations.migrate(queue, upTo: StoreMigrations.v12)
+        let page = Array(String(repeating: "<p>Harbour news.</p>\n", count: 50).utf8)
+        var capacity = compressBound(uLong(page.count))
+        var deflated = [UInt8](repeating: 0, count: Int(capacity))
+        #expect(compress2(&deflated, &capacity, page, uLong(page.count), Z_BEST_SPEED) == Z_OK)
+        deflated.removeLast(deflated.count - Int(capacity))
+        let hash = String(repeating: "ab", count: 32)
+        try queue.write { db in
+            for _ in 0..<3 {
+                try db.execute(
+                    sql: "INSERT INTO rawInput (sha256, format, size, compression, data) VALUES (?, 'html', ?, 'zlib', ?)",
+                    arguments: [hash, page.count, Data(deflated)])
+            }
+            try db.execute(sql: "DELETE FROM rawInput WHERE id = 3")
+            try db.execute(sql: """
+                INSERT INTO article (status, text, source, originKind, location, receivedAt, format, contentHash, rawInputId, committedAt)
+                VALUES ('queued', 'Harbour news.', 'inbox', 'folder', '/in/a.html', 0, 'html', ?, 2, 0)
+                """, arguments: [hash])
+        }
+        #expect(throws: (any Error).self) {
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO rawInput (sha256, size, compression, data) VALUES (?, 1, 'lz4', x'00')", arguments: [hash])
+            }
+        }
+        try StoreMigrations.migrate(queue)
+        let (ids, link, counter) = try queue.read { db in
+            (
+                try Int64.fetchAll(db, sql: "SELECT id FROM rawInput ORDER BY id"),
+                try Int64.fetchOne(db, sql: "SELECT rawInputId FROM article"),
+                try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'rawInput'")
+            )
+        }
+        #expect(ids == [1, 2])
+        #expect(link == 2)
+        #expect(counter == 3, "the deleted row's id is not handed out again")
+        let store = try db.openSQLite()
+        #expect(try store.rawInput(articleId: 1) == page)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO rawInput (sha256, size, compression, data) VALUES (?, 1, 'lz4', x'00')", arguments: [hash])
+            #expect(db.lastInsertedRowID == 4)
+        }
     }
 
     @Test("migrates up to a named step")

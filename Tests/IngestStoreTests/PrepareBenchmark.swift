@@ -23,7 +23,7 @@ struct PrepareBenchmark {
         try measure("ArticleRecord") { _ = try ArticleRecord($0.outcomes[0].article, drop: nil) }
         try measure("RawInputRecord") { _ = try RawInputRecord(bytes: $0.raw ?? [], format: .text) }
         measure("SHA-256 of the text") { _ = IngestCore.SHA256.hex($0.outcomes[0].article.text.utf8) }
-        try measure("deflate") { _ = try RawCompression.deflate($0.raw ?? []) }
+        try measure("lz4") { _ = try RawCompression.lz4($0.raw ?? []) }
         try measure("JSONEncoder for the trace") { _ = try JSONTextTests.encoded($0.outcomes[0].article.trace) }
         measure("hand-written trace") { _ = ArticleRecord.traceJSON($0.outcomes[0].article.trace) }
         try measure("JSONEncoder for the metadata") { _ = try JSONTextTests.encoded($0.outcomes[0].article.metadata) }

@@ -12,6 +12,7 @@ enum PostgresSchema {
     static let all: [(id: String, sql: String)] = [
         ("pg1-articles-queue-ledger-feeds-dedupe", v1),
         ("pg2-shared-instances", v2),
+        ("pg3-raw-input-lz4", v3),
     ]
 
     /// Serialises migrations across instances starting at once (an arbitrary constant, "ingestd" in hex).
@@ -178,5 +179,12 @@ enum PostgresSchema {
             owner TEXT NOT NULL,
             expiresAt DOUBLE PRECISION NOT NULL
         );
+        """
+
+    /// `rawInput.compression` may be `'lz4'`, as in SQLite's v13. The constraint is v1's, named by
+    /// PostgreSQL's rule (`table_column_check`).
+    static let v3 = """
+        ALTER TABLE rawInput DROP CONSTRAINT IF EXISTS rawinput_compression_check;
+        ALTER TABLE rawInput ADD CONSTRAINT rawinput_compression_check CHECK (compression IN ('lz4', 'zlib', 'none'));
         """
 }

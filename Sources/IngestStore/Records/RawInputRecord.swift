@@ -10,7 +10,11 @@ struct RawInputRecord: Decodable, FetchableRecord, TableRecord {
     static let databaseTableName = "rawInput"
 
     enum Compression: String {
-        case zlib, none
+        /// LZ4's block format: what is written now (migration v13 allowed it).
+        case lz4
+        /// zlib's format: rows written before.
+        case zlib
+        case none
     }
 
     var id: Int64?
@@ -35,17 +39,17 @@ struct RawInputRecord: Decodable, FetchableRecord, TableRecord {
         [record.sha256, record.format, record.size, record.compression, record.data]
     }
 
-    /// The row for `bytes`: compressed (zlib's format) unless that does not make it smaller (tiny or already
+    /// The row for `bytes`: compressed (LZ4) unless that does not make it smaller (tiny or already
     /// compressed inputs). `sha256` is the bytes' hash when the caller has it.
     init(bytes: [UInt8], sha256: String? = nil, format: DocumentFormat?) throws(StoreError) {
         id = nil
         self.sha256 = sha256 ?? SHA256Digest.hex(bytes)
         self.format = format?.rawValue
         size = bytes.count
-        let deflated = try RawCompression.deflate(bytes)
-        if deflated.count < bytes.count {
-            compression = Compression.zlib.rawValue
-            data = Data(deflated)
+        let compressed = try RawCompression.lz4(bytes)
+        if compressed.count < bytes.count {
+            compression = Compression.lz4.rawValue
+            data = Data(compressed)
         } else {
             compression = Compression.none.rawValue
             data = Data(bytes)
@@ -55,6 +59,8 @@ struct RawInputRecord: Decodable, FetchableRecord, TableRecord {
     /// The original bytes.
     func bytes() throws(StoreError) -> [UInt8] {
         switch Compression(rawValue: compression) {
+        case .lz4:
+            return try RawCompression.unlz4([UInt8](data), originalSize: size)
         case .zlib:
             return try RawCompression.inflate([UInt8](data), originalSize: size)
         case .some(.none):
