@@ -119,6 +119,19 @@ def as_html(story, site, n):
             '</body></html>').encode()
 
 
+def train_model(bin_dir, train, work):
+    """The BBC training stories as JSON Lines and the classify model `ingestctl classify train` makes of
+    them, both in `work`; returns their paths."""
+    train_path = os.path.join(work, "train.jsonl")
+    with open(train_path, "w") as f:
+        for s in train:
+            f.write(json.dumps({"title": s["title"], "text": "\n\n".join(s["paragraphs"]), "label": s["category"]}) + "\n")
+    model = os.path.join(work, "bbc.model")
+    subprocess.run([os.path.join(bin_dir, "ingestctl"), "classify", "train", "--data", train_path, "--out", model],
+                   check=True, capture_output=True)
+    return train_path, model
+
+
 def build_corpus(n, train_stories, test, pages, seed=10):
     """`n` documents: (name, bytes) and their truth. Deterministic for a given n."""
     rng = random.Random(seed)
@@ -527,13 +540,7 @@ def main():
     pages = read_pages(args.evalsets)
     work = tempfile.mkdtemp(prefix="bench-e2e-", dir=os.path.join(ROOT, "var") if os.path.isdir(os.path.join(ROOT, "var")) else None)
     try:
-        train_path = os.path.join(work, "train.jsonl")
-        with open(train_path, "w") as f:
-            for s in train:
-                f.write(json.dumps({"title": s["title"], "text": "\n\n".join(s["paragraphs"]), "label": s["category"]}) + "\n")
-        model = os.path.join(work, "bbc.model")
-        subprocess.run([os.path.join(args.bin, "ingestctl"), "classify", "train", "--data", train_path, "--out", model],
-                       check=True, capture_output=True)
+        train_path, model = train_model(args.bin, train, work)
         runs = {}
         for size in sizes:
             docs, truth = build_corpus(size, train, test, pages)

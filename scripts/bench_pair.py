@@ -13,11 +13,9 @@ Each build dir must hold `ingestd` and `ingestctl`. `--extra-a` / `--extra-b` ap
 config (for comparing settings on one build). Prints each round's CPU ms per document and the median B/A.
 """
 import argparse
-import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 
@@ -43,13 +41,7 @@ def main():
     docs, _ = E.build_corpus(args.docs, train, test, pages)
     work = tempfile.mkdtemp(prefix="bench-pair-")
     try:
-        train_path = os.path.join(work, "train.jsonl")
-        with open(train_path, "w") as f:
-            for s in train:
-                f.write(json.dumps({"title": s["title"], "text": "\n\n".join(s["paragraphs"]), "label": s["category"]}) + "\n")
-        model = os.path.join(work, "bbc.model")
-        subprocess.run([os.path.join(args.a, "ingestctl"), "classify", "train", "--data", train_path, "--out", model],
-                       check=True, capture_output=True)
+        _, model = E.train_model(args.a, train, work)
         ratios = []
         for r in range(args.rounds):
             daemons = []

@@ -117,10 +117,7 @@ struct DedupeIndexTests {
     @Test("migration v8 carries band keys over from dedupeBand into their fingerprints")
     func bandsMigrated() throws {
         let database = try TestDatabase()
-        try FileManager.default.createDirectory(
-            atPath: (database.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let queue = try DatabaseQueue(path: database.path)
-        try StoreMigrations.migrate(queue, upTo: StoreMigrations.v7)
+        let queue = try database.migrated(upTo: StoreMigrations.v7)
         try queue.write { db in
             for id in [1, 2] {
                 try db.execute(sql: """

@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 import GRDB
 @testable import IngestStore
@@ -49,10 +48,7 @@ struct MigrationTests {
         #expect(try fresh.inspect { db in try Int.fetchOne(db, sql: setting) } == 16)
 
         let old = try TestDatabase()
-        try FileManager.default.createDirectory(
-            atPath: (old.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let queue = try DatabaseQueue(path: old.path)
-        try StoreMigrations.migrate(queue, upTo: StoreMigrations.v11)
+        let queue = try old.migrated(upTo: StoreMigrations.v11)
         #expect(try queue.read { db in try Int.fetchOne(db, sql: setting) } == nil, "FTS5's default, 4, is not stored")
         try StoreMigrations.migrate(queue)
         #expect(try queue.read { db in try Int.fetchOne(db, sql: setting) } == 16)
@@ -63,15 +59,9 @@ struct MigrationTests {
     @Test("v13 keeps every raw input, its article's link and the id counter; zlib rows still read")
     func rawInputLZ4Migration() throws {
         let db = try TestDatabase()
-        try FileManager.default.createDirectory(
-            atPath: (db.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let queue = try DatabaseQueue(path: db.path)
-        try StoreMigrations.migrate(queue, upTo: StoreMigrations.v12)
+        let queue = try db.migrated(upTo: StoreMigrations.v12)
         let page = Array(String(repeating: "<p>Harbour news.</p>\n", count: 50).utf8)
-        var capacity = compressBound(uLong(page.count))
-        var deflated = [UInt8](repeating: 0, count: Int(capacity))
-        #expect(compress2(&deflated, &capacity, page, uLong(page.count), Z_BEST_SPEED) == Z_OK)
-        deflated.removeLast(deflated.count - Int(capacity))
+        let deflated = zlibCompressed(page)
         let hash = String(repeating: "ab", count: 32)
         try queue.write { db in
             for _ in 0..<3 {
@@ -112,10 +102,7 @@ struct MigrationTests {
     @Test("migrates up to a named step")
     func migratesUpToStep() throws {
         let db = try TestDatabase()
-        try FileManager.default.createDirectory(
-            atPath: (db.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let queue = try DatabaseQueue(path: db.path)
-        try StoreMigrations.migrate(queue, upTo: StoreMigrations.v1)
+        let queue = try db.migrated(upTo: StoreMigrations.v1)
         let applied = try queue.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
         #expect(applied == [StoreMigrations.v1])
         let columns = try queue.read { db in try db.columns(in: "queueItem").map(\.name) }

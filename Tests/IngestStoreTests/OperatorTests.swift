@@ -9,10 +9,7 @@ struct OperatorTests {
     @Test("the search migration indexes the articles stored before it")
     func backfill() throws {
         let db = try TestDatabase()
-        try FileManager.default.createDirectory(
-            atPath: (db.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let queue = try DatabaseQueue(path: db.path)
-        try StoreMigrations.migrate(queue, upTo: StoreMigrations.v5)
+        let queue = try db.migrated(upTo: StoreMigrations.v5)
         try queue.write { db in
             try db.execute(sql: """
                 INSERT INTO article (status, title, text, source, originKind, location, receivedAt, format, contentHash, committedAt)

@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import GRDB
 import IngestCore
@@ -70,6 +71,16 @@ final class TestDatabase: Sendable {
         for schema in schemas { try? connection.run("DROP SCHEMA \(schema) CASCADE", operation: "test") }
         return true
     }()
+
+    /// A connection of its own on this (SQLite) database, migrated up to the named step only: for tests of
+    /// what a later migration does to what an earlier schema held.
+    func migrated(upTo step: String) throws -> DatabaseQueue {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: path)
+        try StoreMigrations.migrate(queue, upTo: step)
+        return queue
+    }
 
     /// A store on this database whose clock is ``clock``; several may be open on it at once.
     func open(
@@ -179,4 +190,14 @@ func enqueue(_ store: any StoreBackend, count: Int, queue: String = "default") t
     let entries = (0..<count).map { makeEntry(key: "\(queue)-\(UUID().uuidString)", ["article \($0)"], queue: queue) }
     _ = try store.commit(entries)
     return try store.peek(queue: queue, state: nil, limit: count + 1000).map(\.id)
+}
+
+/// `bytes` in zlib's format, as raw inputs were stored before LZ4 (zlib's own one-call API).
+func zlibCompressed(_ bytes: [UInt8]) -> [UInt8] {
+    var capacity = compressBound(uLong(bytes.count))
+    var out = [UInt8](repeating: 0, count: Int(capacity))
+    let status = compress2(&out, &capacity, bytes, uLong(bytes.count), Z_BEST_SPEED)
+    precondition(status == Z_OK, "compress2: \(status)")
+    out.removeLast(out.count - Int(capacity))
+    return out
 }
