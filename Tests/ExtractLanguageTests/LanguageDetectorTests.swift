@@ -41,6 +41,31 @@ import Testing
         #expect(raw.percent < 90)
     }
 
+    /// One language in the first 512 bytes answers from them; a sample that is mixed there goes on to read
+    /// 1 KB, where the opening sentence of another language is a smaller share.
+    @Test func firstLookAnswersWhenOneLanguageHoldsIt() throws {
+        let english = Self.samples[0].text + " The bridge will cost twelve million pounds and open next year."
+            + " Engineers said the old crossing had become unsafe for lorries and buses after the floods."
+        let long = String(repeating: english + " ", count: 8)
+        #expect(long.utf8.count > 2 * LanguageDetector.firstLookBytes)
+        let first = try #require(LanguageDetector.detectRaw(long, maxBytes: LanguageDetector.firstLookBytes))
+        #expect(first.reliable && first.percent >= LanguageDetector.firstLookPercent)
+        let guess = try #require(LanguageDetector.detect(long))
+        #expect(guess.code == "en")
+        // The first look's figures, not the full read's: its letter count is under 512.
+        let lengthFactor = 1 - 2 / Double(first.textBytes)
+        #expect(abs(guess.confidence - Double(first.percent) / 100 * lengthFactor) < 1e-9)
+
+        // A German lead of about 200 bytes is too large a share of 512 bytes; 1 KB decides, for English.
+        let lead = Self.samples[1].text + " " + Self.samples[1].text + " " + long
+        let mixed = try #require(LanguageDetector.detectRaw(lead, maxBytes: LanguageDetector.firstLookBytes))
+        #expect(mixed.percent < LanguageDetector.firstLookPercent)
+        let full = try #require(LanguageDetector.detectRaw(lead))
+        let answer = try #require(LanguageDetector.detect(lead))
+        #expect(answer.code == "en" && full.cld2Code == "en")
+        #expect(abs(answer.confidence - Double(full.percent) / 100 * (1 - 2 / Double(full.textBytes)) * (full.reliable ? 1 : 0.5)) < 1e-9)
+    }
+
     @Test func hugeTextIsCappedAndStillAnswered() throws {
         // 2 MB of German: CLD2 reads only the first 2 KB (16 KB at most, whatever is asked).
         let german = String(repeating: Self.samples[1].text + " ", count: 20_000)
