@@ -4,7 +4,8 @@ import CCLD2
 ///
 /// - Only the first 1 KB of a text is read by default (``defaultMaxBytes``; at most 16 KB,
 ///   `CLD2_SHIM_MAX_BYTES`): CLD2's time grows with the length (about 60 µs per KB) while its answer for
-///   an article is settled by its first sentences, and the time stays flat for huge inputs.
+///   an article is settled by its first sentences, and the time stays flat for huge inputs. A first look
+///   at 512 bytes answers alone when one language holds it (``firstLookBytes``).
 /// - Characters CLD2 refuses (C0/C1 controls, noncharacters) are read as spaces: one stray U+0092 from a
 ///   cp1252 page decoded as Latin-1 would otherwise make CLD2 reject the whole text.
 /// - The answer is the language of the largest share of the text, not CLD2's summary language, which
