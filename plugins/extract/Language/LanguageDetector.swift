@@ -46,9 +46,9 @@ public enum LanguageDetector {
     public static func detect(_ text: String, maxBytes: Int = defaultMaxBytes) -> LanguageGuess? {
         if maxBytes > firstLookBytes, text.utf8.count > firstLookBytes,
             let first = detectRaw(text, maxBytes: firstLookBytes), first.reliable, first.percent >= firstLookPercent,
-            let guess = guess(from: first)
+            let answer = guess(from: first)
         {
-            return guess
+            return answer
         }
         guard let result = detectRaw(text, maxBytes: maxBytes) else { return nil }
         return guess(from: result)
