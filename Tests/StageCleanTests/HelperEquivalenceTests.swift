@@ -1,3 +1,4 @@
+import Foundation
 @testable import StageClean
 import Testing
 
@@ -120,6 +121,18 @@ struct HelperEquivalenceTests {
             var bytes = Array(href.utf8)
             bytes.append(0)
             #expect(PageTree.startsWithHash(bytes) == href.hasPrefix("#"), "\(Array(href.unicodeScalars))")
+        }
+    }
+
+    @Test("a link is trimmed as Foundation trims it")
+    func linkTrimming() {
+        var random = Random(state: 6)
+        let pieces = Self.textPieces + ["/story/1", "https://example.org/a?b=c", "~", "!", "\u{1F}", "\u{21}"]
+        for _ in 0..<20_000 {
+            let href = Self.randomText(&random, pieces: pieces, maxPieces: 5)
+            #expect(
+                LinkCleaner.trimmed(href) == href.trimmingCharacters(in: .whitespacesAndNewlines),
+                "\(Array(href.unicodeScalars))")
         }
     }
 

@@ -23,7 +23,7 @@ struct LinkCleaner {
 
     /// The cleaned link; `nil` when it should not be kept at all.
     func clean(_ raw: String) -> String? {
-        let href = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let href = Self.trimmed(raw)
         guard !href.isEmpty else { return nil }
         let lower = href.lowercased()
         if lower.hasPrefix("javascript:") || lower.hasPrefix("vbscript:") { return nil }
@@ -37,6 +37,18 @@ struct LinkCleaner {
             if kept.count != items.count { components.percentEncodedQueryItems = kept.isEmpty ? nil : kept }
         }
         return components.string ?? resolved.absoluteString
+    }
+
+    /// `raw` without white space at its ends. Most links start and end with a printable ASCII byte, which
+    /// is never white space: those are returned as they are, without Foundation's trimming (bridged through
+    /// NSString, it was 2 % of a large page's CPU).
+    static func trimmed(_ raw: String) -> String {
+        if let first = raw.utf8.first, let last = raw.utf8.last, (0x21...0x7E).contains(first),
+            (0x21...0x7E).contains(last)
+        {
+            return raw
+        }
+        return raw.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func isTracking(_ name: String) -> Bool {
