@@ -5,9 +5,11 @@ import IngestHTML
 /// What ``CleanStage`` does to one article.
 struct Cleaner: Sendable {
     let configuration: CleanStage.Configuration
+    let tracking: LinkCleaner.TrackingParameters
 
     init(_ configuration: CleanStage.Configuration) {
         self.configuration = configuration
+        tracking = LinkCleaner.TrackingParameters(configuration.trackingParams)
     }
 
     func clean(_ input: Article) throws(StageError) -> StageOutcome {
@@ -56,7 +58,7 @@ struct Cleaner: Sendable {
         switch configuration.html {
         case .page: break
         case .main:
-            let links = LinkCleaner(base: article.url ?? extraction.tree.baseHref, trackingParams: configuration.trackingParams)
+            let links = LinkCleaner(base: article.url ?? extraction.tree.baseHref, tracking: tracking)
             article.html = extraction.html(links: links)
         case .none: article.html = nil
         }

@@ -6,19 +6,28 @@ import Foundation
 /// resolved is kept as written. `javascript:` and `vbscript:` links are dropped.
 struct LinkCleaner {
     let base: URL?
-    let exact: Set<String>
-    let prefixes: [String]
+    let tracking: TrackingParameters
 
-    init(base: String?, trackingParams: [String]) {
-        self.base = base.flatMap { URL(string: $0) }.flatMap { $0.scheme == nil ? nil : $0 }
-        var exact: Set<String> = []
-        var prefixes: [String] = []
-        for name in trackingParams {
-            let lower = name.lowercased()
-            if lower.hasSuffix("*") { prefixes.append(String(lower.dropLast())) } else { exact.insert(lower) }
+    /// The configured tracking parameters, read once per stage rather than for every article.
+    struct TrackingParameters: Sendable {
+        let exact: Set<String>
+        let prefixes: [String]
+
+        init(_ names: [String]) {
+            var exact: Set<String> = []
+            var prefixes: [String] = []
+            for name in names {
+                let lower = name.lowercased()
+                if lower.hasSuffix("*") { prefixes.append(String(lower.dropLast())) } else { exact.insert(lower) }
+            }
+            self.exact = exact
+            self.prefixes = prefixes
         }
-        self.exact = exact
-        self.prefixes = prefixes
+    }
+
+    init(base: String?, tracking: TrackingParameters) {
+        self.base = base.flatMap { URL(string: $0) }.flatMap { $0.scheme == nil ? nil : $0 }
+        self.tracking = tracking
     }
 
     /// The cleaned link; `nil` when it should not be kept at all.
@@ -53,7 +62,7 @@ struct LinkCleaner {
 
     func isTracking(_ name: String) -> Bool {
         let lower = name.lowercased()
-        return exact.contains(lower) || prefixes.contains { lower.hasPrefix($0) }
+        return tracking.exact.contains(lower) || tracking.prefixes.contains { lower.hasPrefix($0) }
     }
 
     /// Query parameters that only say where a click came from.
