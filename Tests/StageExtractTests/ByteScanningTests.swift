@@ -115,11 +115,13 @@ struct ByteScanningTests {
     @Test("lines: the same lines as split(separator: \"\\n\").prefix(limit)")
     func lines() {
         for text in Self.samples() {
-            let paragraph = Substring(text)
-            for limit in [1, 3] {
-                let ours = Sentences.lines(paragraph, limit: limit).map { Array($0.utf8) }
-                let reference = paragraph.split(separator: "\n").prefix(limit).map { Array($0.utf8) }
-                #expect(ours == reference, "\(text.debugDescription) limit \(limit)")
+            // Whole texts, and slices that start inside them (paragraphs are slices of the clean text).
+            for paragraph in [Substring(text), text.dropFirst(), text.dropFirst(3).dropLast()] {
+                for limit in [1, 3] {
+                    let ours = Sentences.lines(paragraph, limit: limit).map { Array($0.utf8) }
+                    let reference = paragraph.split(separator: "\n").prefix(limit).map { Array($0.utf8) }
+                    #expect(ours == reference, "\(paragraph.debugDescription) limit \(limit)")
+                }
             }
         }
     }

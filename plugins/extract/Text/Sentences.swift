@@ -43,6 +43,34 @@ enum Sentences {
     /// through a whole paragraph for the one to three lines a caller reads. A line feed after a carriage
     /// return is no separator there (the two are one Character), so it is none here either.
     static func lines(_ text: Substring, limit: Int) -> [Substring] {
+        // Most paragraphs hold no line feed at all: memchr finds that out on the whole paragraph at once,
+        // where stepping the UTF-8 view byte by byte was 1 % of the daemon's CPU.
+        let ranges = text.utf8.withContiguousStorageIfAvailable { bytes -> [Range<Int>] in
+            guard let base = bytes.baseAddress else { return [] }
+            var ranges: [Range<Int>] = []
+            var start = 0
+            var from = 0
+            while ranges.count < limit, from < bytes.count,
+                let found = memchr(base + from, 0x0A, bytes.count - from)
+            {
+                let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                from = i + 1
+                if i > 0 && bytes[i - 1] == 0x0D { continue }
+                if start < i { ranges.append(start..<i) }
+                start = i + 1
+            }
+            if ranges.count < limit && start < bytes.count { ranges.append(start..<bytes.count) }
+            return ranges
+        }
+        guard let ranges else { return linesByIndex(text, limit: limit) }
+        let utf8 = text.utf8
+        return ranges.map { range in
+            text[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]
+        }
+    }
+
+    /// ``lines(_:limit:)`` for text without contiguous UTF-8 (a bridged string).
+    private static func linesByIndex(_ text: Substring, limit: Int) -> [Substring] {
         var result: [Substring] = []
         let utf8 = text.utf8
         var start = utf8.startIndex
