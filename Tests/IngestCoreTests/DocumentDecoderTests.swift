@@ -69,6 +69,38 @@ struct DocumentDecoderTests {
         #expect(a.html == html)
     }
 
+    @Test("for a stage that makes the text itself, a page's text is left to read later, as decoding reads it")
+    func htmlTextLeft() throws {
+        let html = """
+            <html><head><title>Rates rise &amp; markets fall</title></head>
+            <body><h1>Rates rise</h1><p>The bank raised rates&nbsp;by 0.25%.</p></body></html>
+            """
+        let page = raw(html, .html)
+        let whole = try DocumentDecoder.decode(page)[0]
+        var left = try DocumentDecoder.decode(page, leavingHTMLText: true)[0]
+        #expect(left.title == whole.title)
+        #expect(left.text.isEmpty && left.textPendingFromHTML && !whole.textPendingFromHTML)
+        #expect(left.html == whole.html)
+        left.readPendingText()
+        #expect(left == whole)
+        left.readPendingText()
+        #expect(left == whole)
+    }
+
+    @Test("a page without a title is read whole even when its text could be left")
+    func untitledPageReadWhole() throws {
+        let html = "<html><body><h1>Rates rise</h1><p>The bank raised rates.</p></body></html>"
+        let page = raw(html, .html)
+        let whole = try DocumentDecoder.decode(page)[0]
+        let left = try DocumentDecoder.decode(page, leavingHTMLText: true)[0]
+        #expect(left == whole && !left.textPendingFromHTML)
+        #expect(left.title == "Rates rise")
+        // A page with no text and no title still fails, as before.
+        #expect(throws: IngestFailure.self) {
+            try DocumentDecoder.decode(raw("<html><body><p> </p></body></html>", .html), leavingHTMLText: true)
+        }
+    }
+
     @Test("a JSON article with a headline and no text is an article with empty text")
     func headlineOnly() throws {
         let a = try DocumentDecoder.decode(raw(#"{"title":"Ferry resumes service","text":""}"#, .json))[0]

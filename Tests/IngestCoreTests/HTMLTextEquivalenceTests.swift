@@ -61,6 +61,24 @@ struct HTMLTextEquivalenceTests {
         #expect(differences == 0)
     }
 
+    @Test("the title read alone is the title extract finds, when the page has a title element")
+    func titleAlone() {
+        var rng = SplitMix64(seed: 2027)
+        var titled = 0
+        for _ in 0..<20_000 {
+            let page = Self.randomPage(&rng)
+            let whole = HTMLText.extract(page)
+            if let title = HTMLText.title(page) {
+                titled += 1
+                #expect(title == whole.title, "\(page.debugDescription)")
+            }
+            if !page.lowercased().contains("<title") {
+                #expect(HTMLText.title(page) == nil, "\(page.debugDescription)")
+            }
+        }
+        #expect(titled > 100)
+    }
+
     @Test("hand-picked corners")
     func corners() {
         let pages = [

@@ -41,6 +41,15 @@ struct FailingStage: Stage {
     }
 }
 
+/// A stage that says it makes a page's text itself, and leaves the article as it is.
+struct PageTextStage: Stage {
+    static let name = "pagetext"
+    struct Configuration: StageConfiguration { init(from section: ConfigSection) {} }
+    init(configuration: Configuration, context: StageContext) {}
+    var makesTextFromHTML: Bool { true }
+    func process(_ article: Article, logger: Logger) async throws -> StageOutcome { .continue(article) }
+}
+
 func article(_ text: String) -> Article {
     Article(text: text, origin: Origin(source: "t", kind: .cli, location: "x", receivedAt: Date()), format: .text)
 }
@@ -115,5 +124,35 @@ struct PipelineTests {
             "stages.nosuch: section for unknown stage 'nosuch'",
             "stages.uppercase.suffix: expected a string, found integer",
         ])
+    }
+
+    /// A page whose text decoding left for a stage that makes it itself.
+    static func pageLeft() throws -> (left: Article, whole: Article) {
+        let page = raw("<html><head><title>Storm</title></head><body><p>Ships stayed in harbour.</p></body></html>", .html)
+        return (try DocumentDecoder.decode(page, leavingHTMLText: true)[0], try DocumentDecoder.decode(page)[0])
+    }
+
+    @Test("text decoding left is read before a stage that does not make it, and before the article leaves")
+    func pendingTextRead() async throws {
+        let (left, whole) = try Self.pageLeft()
+        #expect(left.text.isEmpty)
+        let upper = UppercaseStage(configuration: .init(from: ConfigSection(path: "s", values: [:], problems: ConfigProblems())), context: context)
+        let page = PageTextStage(configuration: .init(from: ConfigSection(path: "s", values: [:], problems: ConfigProblems())), context: context)
+        // Another stage first: it sees the text as decoding reads it.
+        guard case .completed(let a) = await Pipeline(stages: [upper]).run(left, logger: logger) else {
+            Issue.record("not completed"); return
+        }
+        #expect(a.text == whole.text.uppercased() && !a.textPendingFromHTML)
+        // Only a stage that makes the text itself: the article still leaves with the text read.
+        guard case .completed(let b) = await Pipeline(stages: [page]).run(left, logger: logger) else {
+            Issue.record("not completed"); return
+        }
+        #expect(b.text == whole.text && !b.textPendingFromHTML)
+        // Dropped after it: the recorded article has its text too.
+        let short = DropShortStage(configuration: .init(from: ConfigSection(path: "s", values: ["min_chars": .int(1000)], problems: ConfigProblems())), context: context)
+        guard case .dropped(let c, _, _) = await Pipeline(stages: [page, short]).run(left, logger: logger) else {
+            Issue.record("not dropped"); return
+        }
+        #expect(c.text == whole.text)
     }
 }

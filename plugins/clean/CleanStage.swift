@@ -15,6 +15,9 @@ public struct CleanStage: Stage {
 
     let cleaner: Cleaner
 
+    /// Clean reads a page's text from its markup, so decoding leaves it (see ``Article/textPendingFromHTML``).
+    public var makesTextFromHTML: Bool { true }
+
     public init(configuration: Configuration, context: StageContext) throws {
         cleaner = Cleaner(configuration)
     }

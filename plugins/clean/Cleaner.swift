@@ -52,6 +52,7 @@ struct Cleaner: Sendable {
             }
         }
         article.text = text
+        article.textPendingFromHTML = false
         // Extract reads the page's metadata next: from this tree rather than from a second parse, whatever
         // becomes of the HTML. A JSON-LD block cannot be longer than the page; extract applies its own cap.
         let signals = PageSignals(document: document, maxJSONLDBytes: size)
@@ -69,6 +70,7 @@ struct Cleaner: Sendable {
     /// Text that did not come from HTML (or whose HTML gave nothing): normalised, dropped only when empty.
     private func cleanText(_ input: Article) -> StageOutcome {
         var article = input
+        article.readPendingText()
         article.text = TextNormalizer.normalize(article.text)
         if configuration.html == .none { article.html = nil }
         if article.text.isEmpty && article.title == nil {

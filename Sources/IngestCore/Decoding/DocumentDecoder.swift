@@ -6,7 +6,10 @@ import Foundation
 /// Decoding is all-or-nothing per document: a JSON Lines file with one bad line fails whole, with the line
 /// number, so nothing of it is half-ingested and the file in `failed/` is complete.
 public enum DocumentDecoder {
-    public static func decode(_ raw: RawDocument) throws(IngestFailure) -> [Article] {
+    /// With `leavingHTMLText`, a page with a `<title>` gets that title and an empty text marked
+    /// ``Article/textPendingFromHTML``, for a pipeline whose clean stage makes the text from the page (a page
+    /// without a title is read whole, as its text may be all that stops it failing as empty).
+    public static func decode(_ raw: RawDocument, leavingHTMLText: Bool = false) throws(IngestFailure) -> [Article] {
         guard let format = raw.format ?? sniffFormat(raw.bytes) else {
             throw IngestFailure(stage: "decode", reason: "unrecognised format")
         }
@@ -20,6 +23,11 @@ public enum DocumentDecoder {
             let (title, body) = MarkdownText.extract(text)
             return [try nonEmpty(Article(text: body, title: title, origin: raw.origin, format: .markdown))]
         case .html:
+            if leavingHTMLText, let title = HTMLText.title(text) {
+                var article = Article(text: "", title: title, html: text, origin: raw.origin, format: .html)
+                article.textPendingFromHTML = true
+                return [article]
+            }
             let (title, body) = HTMLText.extract(text)
             return [try nonEmpty(Article(text: body, title: title, html: text, origin: raw.origin, format: .html))]
         case .json:
@@ -169,5 +177,15 @@ enum JSONArticle {
             }
         }
         return article
+    }
+}
+
+extension Article {
+    /// Reads the plain text decoding left for a later stage (``textPendingFromHTML``) from ``html``, as
+    /// decoding would have.
+    public mutating func readPendingText() {
+        guard textPendingFromHTML else { return }
+        textPendingFromHTML = false
+        if let html { text = HTMLText.extract(html).text }
     }
 }

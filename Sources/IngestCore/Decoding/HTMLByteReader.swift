@@ -43,6 +43,19 @@ struct HTMLByteReader {
         return (title ?? firstH1, String(decoding: out, as: UTF8.self))
     }
 
+    /// The first non-empty `<title>`, reading no further than its end; `nil` when the page has none.
+    mutating func readTitle() -> String? {
+        let n = bytes.count
+        var i = 0
+        while i < n && title == nil {
+            let lt = firstIndex(of: UInt8(ascii: "<"), from: i) ?? n
+            if skipUntil == nil && lt > i { paragraph.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<lt])) }
+            if lt == n { break }
+            i = readMarkup(at: lt)
+        }
+        return title
+    }
+
     // MARK: markup
 
     /// Reads the comment or tag that starts with the `<` at `lt`; returns where the text goes on.

@@ -27,6 +27,16 @@ public enum HTMLText {
         }
     }
 
+    /// The first non-empty `<title>` as ``extract(_:)`` reads it, found without reading the rest of the page;
+    /// `nil` when there is none (``extract(_:)`` then takes the first `<h1>`).
+    public static func title(_ html: String) -> String? {
+        var html = html
+        return html.withUTF8 { bytes in
+            var reader = HTMLByteReader(bytes)
+            return reader.readTitle()
+        }
+    }
+
     /// What a tag name means to the reader; names are compared lowercased.
     enum TagKind: Equatable {
         case invisible(Int)  // index into `invisibleNames`

@@ -34,6 +34,11 @@ public struct Article: Sendable, Codable, Equatable {
     /// would otherwise parse the page again. Working data like ``fingerprint``: not stored, not in the
     /// article's JSON, and only valid while ``html`` is the HTML it was read from (``PageReading/isFor(_:)``).
     public var pageReading: PageReading?
+    /// Decoding left ``text`` empty for a stage that makes it from ``html`` itself (the clean stage, see
+    /// ``Stage/makesTextFromHTML``): reading the page's plain text only to have it replaced cost 2 % of the
+    /// daemon's CPU. The pipeline reads it (``readPendingText()``) before any other stage sees the article,
+    /// and before the article leaves the pipeline. Working data: not stored, not in the article's JSON.
+    public var textPendingFromHTML: Bool
     /// What the extract stage read beyond the fields above (site, canonical URL, description, image, modified
     /// time, language confidence, word count, reading time, summary).
     public var metadata: ArticleMetadata
@@ -73,6 +78,7 @@ public struct Article: Sendable, Codable, Equatable {
         self.clusterId = nil
         self.fingerprint = nil
         self.pageReading = nil
+        self.textPendingFromHTML = false
         self.metadata = ArticleMetadata()
         self.fields = fields
         self.origin = origin
@@ -83,7 +89,7 @@ public struct Article: Sendable, Codable, Equatable {
 
 extension Article {
     /// Every stored field but ``fingerprint``, which is dedupe's working data and has its own table, and
-    /// ``pageReading``, which lives only between two stages.
+    /// ``pageReading`` and ``textPendingFromHTML``, which live only in the pipeline.
     enum CodingKeys: String, CodingKey {
         case id, title, text, html, url, published, publishedAt, authors, language, keywords, entities, labels
         case duplicateOf, clusterId, metadata, fields, origin, format, trace
@@ -107,6 +113,7 @@ extension Article {
         clusterId = try container.decodeIfPresent(String.self, forKey: .clusterId)
         fingerprint = nil
         pageReading = nil
+        textPendingFromHTML = false
         // Absent in what older versions (and plugins that do not know it) write.
         metadata = try container.decodeIfPresent(ArticleMetadata.self, forKey: .metadata) ?? ArticleMetadata()
         fields = try container.decodeIfPresent([String: String].self, forKey: .fields) ?? [:]

@@ -19,6 +19,8 @@ public struct Pipeline: Sendable {
         var current = article
         let clock = ContinuousClock()
         for stage in stages {
+            // Text decoding left for a stage that makes it itself: any other stage reads it as decoded.
+            if current.textPendingFromHTML && !stage.makesTextFromHTML { current.readPendingText() }
             let name = stage.name
             let start = clock.now
             do {
@@ -32,10 +34,12 @@ public struct Pipeline: Sendable {
                     next.trace.append(TraceEntry(stage: name, outcome: .continue, micros: micros, detail: note))
                     current = next
                 case .drop(let reason):
+                    current.readPendingText()
                     current.trace.append(TraceEntry(stage: name, outcome: .drop, micros: micros, detail: reason))
                     logger.debug("dropped", metadata: ["stage": "\(name)", "reason": "\(reason)"])
                     return .dropped(current, stage: name, reason: reason)
                 case .dropRecorded(var changed, let reason):
+                    changed.readPendingText()
                     changed.trace = current.trace
                     changed.trace.append(TraceEntry(stage: name, outcome: .drop, micros: micros, detail: reason))
                     logger.debug("dropped", metadata: ["stage": "\(name)", "reason": "\(reason)"])
@@ -45,11 +49,13 @@ public struct Pipeline: Sendable {
                 let micros = Self.micros(clock.now - start)
                 let stageError =
                     (error as? StageError) ?? StageError("\(error)", disposition: .skipArticle)
+                current.readPendingText()
                 current.trace.append(
                     TraceEntry(stage: name, outcome: .fail, micros: micros, detail: stageError.message))
                 return .failed(current, stage: name, error: stageError)
             }
         }
+        current.readPendingText()
         return .completed(current)
     }
 

@@ -22,10 +22,14 @@ public protocol Stage: Sendable {
     /// store, false when it never got there (a later stage failed it, the input was already ingested, the
     /// daemon stopped). Stages that hold state for articles in flight release it here.
     func finished(_ article: Article, committed: Bool) async
+    /// The stage sets an HTML page's text from its HTML itself, so the plain text decoding would read is
+    /// left for it to make (``Article/textPendingFromHTML``). False unless a stage says so.
+    var makesTextFromHTML: Bool { get }
 }
 
 extension Stage {
     public var name: String { Self.name }
+    public var makesTextFromHTML: Bool { false }
     public func finished(_ article: Article, committed: Bool) async {}
 }
 

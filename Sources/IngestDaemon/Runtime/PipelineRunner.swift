@@ -141,7 +141,9 @@ public final class PipelineRunner: Service, DocumentSink {
         let clock = ContinuousClock()
         let started = clock.now
         do {
-            articles = try DocumentDecoder.decode(document)
+            // The first stage may make an HTML page's text itself (clean does): then decoding leaves it.
+            articles = try DocumentDecoder.decode(
+                document, leavingHTMLText: pipeline.stages.first?.makesTextFromHTML ?? false)
             stats.recordDecode(
                 ok: true, source: document.origin.source, articles: articles.count,
                 micros: Self.micros(clock.now - started))
