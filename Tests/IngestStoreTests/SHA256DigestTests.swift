@@ -27,4 +27,21 @@ struct SHA256DigestTests {
         let text = "ünïcødé 😀 text, hashed as UTF-8"
         #expect(SHA256Digest.hex(text) == SHA256.hex(text.utf8))
     }
+
+    @Test("threads hashing at once share the fetched algorithm and get the same digests")
+    func concurrent() async {
+        let inputs = (0..<64).map { n in (0..<(n * 97)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n) } }
+        let expected = inputs.map { SHA256.hex($0) }
+        let results = await withTaskGroup(of: (Int, [String]).self) { group in
+            for task in 0..<8 {
+                group.addTask { (task, (0..<200).map { SHA256Digest.hex(inputs[($0 + task) % inputs.count]) }) }
+            }
+            var all: [(Int, [String])] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        for (task, digests) in results {
+            #expect(digests == (0..<200).map { expected[($0 + task) % inputs.count] })
+        }
+    }
 }
