@@ -278,19 +278,42 @@ final class PageScanner {
                 Collector(.markedAuthor, depth: depth, text: TextCollector(limit: 200), named: NamedItemSearch()))
             return false
         }
-        let className = attributes.value("class")
-        let id = attributes.value("id")
+        // The class and the id, searched in the parser's bytes: no String for each element that has them.
+        let className = attributes.raw("class")
+        let id = attributes.raw("id")
         guard className != nil || id != nil else { return true }
-        let marks = (className ?? "") + " " + (id ?? "")
-        if marks.hasASCII("author") || marks.hasASCII("byline") || marks.hasASCII("dateline") || marks.hasASCII("writtenby"),
-            !marks.hasASCII("comment")
-        {
+        func marked(_ word: StaticString) -> Bool {
+            PageScanner.containsASCII(className, word) || PageScanner.containsASCII(id, word)
+        }
+        if marked("author") || marked("byline") || marked("dateline") || marked("writtenby"), !marked("comment") {
             // The first line only: a byline's next line is a role or a date ("WebMD Health News").
             let collector = Collector(.byline, depth: depth, text: TextCollector(limit: 200, stopAtLineBreak: true))
             collectors.append(collector)
             bylineCandidates.append(collector)
         }
         return true
+    }
+
+    /// Whether the C string `p` holds `needle` (lowercase ASCII), ASCII letters compared case-insensitively:
+    /// `String(cString: p).hasASCII(needle)` without the String (repairing invalid UTF-8 never touches an
+    /// ASCII byte, so the bytes answer alike).
+    static func containsASCII(_ p: UnsafePointer<xmlChar>?, _ needle: StaticString) -> Bool {
+        guard let p else { return false }
+        let n = needle.utf8Start
+        let count = needle.utf8CodeUnitCount
+        var start = p
+        while start.pointee != 0 {
+            var k = 0
+            while k < count {
+                let b = start[k]
+                // A NUL ends the string before the needle does.
+                if b == 0 || (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != n[k] { break }
+                k += 1
+            }
+            if k == count { return true }
+            start += 1
+        }
+        return false
     }
 
     private func timeRole(_ attributes: Attributes) -> PageSignals.TimeSignal.Role {
