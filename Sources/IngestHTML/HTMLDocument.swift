@@ -36,10 +36,18 @@ public final class HTMLDocument {
             && error.message.map { String(cString: $0).hasPrefix("Excessive depth") } == true
     }
 
-    /// Parses a Swift string (UTF-8 inside, so no copy for native strings).
-    public static func parse(_ html: String) -> HTMLDocument? {
+    /// Parses a Swift string (UTF-8 inside, so no copy for native strings). With `emptyingScripts`, the
+    /// page's scripts and styles are parsed empty (JSON-LD kept, see ``RawTextStripper``): for readers that
+    /// never look inside them.
+    public static func parse(_ html: String, emptyingScripts: Bool = false) -> HTMLDocument? {
         var html = html
-        return html.withUTF8 { HTMLDocument(utf8: UnsafeRawBufferPointer($0)) }
+        return html.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            if emptyingScripts, let stripped = RawTextStripper.strip(bytes) {
+                return stripped.withUnsafeBytes { HTMLDocument(utf8: $0) }
+            }
+            return HTMLDocument(utf8: bytes)
+        }
     }
 
     deinit {

@@ -27,7 +27,8 @@ struct Cleaner: Sendable {
                 "the HTML is \(Self.mebibytes(size)), over stages.clean.max_html_bytes (\(Self.mebibytes(configuration.maxHTMLBytes)))",
                 disposition: .skipArticle)
         }
-        guard let document = HTMLDocument.parse(html) else { return cleanText(article) }
+        // Nothing clean or extract reads is inside a script or a style but JSON-LD, which stays.
+        guard let document = HTMLDocument.parse(html, emptyingScripts: true) else { return cleanText(article) }
         let isPage = MainContent.isWholePage(html)
         let extraction = isPage ? MainContent.page(document) : MainContent.fragment(document)
         let text = extraction.text
