@@ -7,6 +7,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 #include <string.h>
 
 // xmlFree is a global function pointer, which Swift cannot call directly.
@@ -51,4 +52,46 @@ static inline int ingest_html_sax_parse(const char *buffer, int size, int option
     htmlParseDocument(ctxt);
     htmlFreeParserCtxt(ctxt);
     return 0;
+}
+
+// The attributes the clean stage and the page signals read (PageTree, HTMLWriter, ContentScorer,
+// PageScanner, TextCollectors). Real pages carry many more (data-*, srcset, on*, aria-*, width…), each an
+// allocation or two in the tree and a step in every walk over an element's attributes.
+static inline int ingest_html_attribute_read(const xmlChar *name) {
+    static const char *const read[] = {
+        "class", "id", "href", "style", "role", "hidden", "aria-hidden", "type", "src", "data-src", "alt",
+        "title", "content", "property", "name", "itemprop", "rel", "datetime", "pubdate", "lang", NULL,
+    };
+    for (int i = 0; read[i] != NULL; i++) {
+        if (strcmp((const char *)name, read[i]) == 0) return 1;
+    }
+    return 0;
+}
+
+// libxml2's tree builder for an element, given only the attributes above (HTML attribute names arrive
+// lowercased, and each once: the parser drops repeats, so at most 20 pairs are kept; past 32, which cannot
+// happen, the element would keep all its attributes).
+static void ingest_html_start_element_read(void *ctx, const xmlChar *name, const xmlChar **atts) {
+    if (atts == NULL || atts[0] == NULL) {
+        xmlSAX2StartElement(ctx, name, atts);
+        return;
+    }
+    const xmlChar *kept[65];
+    int n = 0;
+    for (int i = 0; atts[i] != NULL; i += 2) {
+        if (!ingest_html_attribute_read(atts[i])) continue;
+        if (n == 64) {
+            xmlSAX2StartElement(ctx, name, atts);
+            return;
+        }
+        kept[n++] = atts[i];
+        kept[n++] = atts[i + 1];
+    }
+    kept[n] = NULL;
+    xmlSAX2StartElement(ctx, name, n > 0 ? kept : NULL);
+}
+
+// Makes the context's tree keep only the attributes the readers read.
+static inline void ingest_html_keep_read_attributes(htmlParserCtxtPtr ctxt) {
+    if (ctxt != NULL && ctxt->sax != NULL) ctxt->sax->startElement = ingest_html_start_element_read;
 }

@@ -16,14 +16,17 @@ public final class HTMLDocument {
     /// was deeper, and everything after it, is not in the tree.
     public let stoppedAtDepthLimit: Bool
 
-    /// Parses UTF-8 HTML; `nil` when libxml2 produced no document at all (empty input).
-    public init?(utf8 bytes: UnsafeRawBufferPointer) {
+    /// Parses UTF-8 HTML; `nil` when libxml2 produced no document at all (empty input). With
+    /// `readAttributesOnly`, elements keep only the attributes clean and the page signals read (see
+    /// `ingest_html_attribute_read`).
+    public init?(utf8 bytes: UnsafeRawBufferPointer, readAttributesOnly: Bool = false) {
         LibXML2.setUpOnce
         guard let base = bytes.baseAddress, bytes.count > 0, bytes.count < Int(Int32.max) else { return nil }
         // A context of our own (what htmlReadMemory makes inside) keeps the last error readable: NOERROR
         // only stops errors being printed.
         guard let context = htmlNewParserCtxt() else { return nil }
         defer { htmlFreeParserCtxt(context) }
+        if readAttributesOnly { ingest_html_keep_read_attributes(context) }
         guard
             let doc = htmlCtxtReadMemory(
                 context, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, "UTF-8",
@@ -36,17 +39,17 @@ public final class HTMLDocument {
             && error.message.map { String(cString: $0).hasPrefix("Excessive depth") } == true
     }
 
-    /// Parses a Swift string (UTF-8 inside, so no copy for native strings). With `emptyingScripts`, the
-    /// page's scripts and styles are parsed empty (JSON-LD kept, see ``RawTextStripper``): for readers that
-    /// never look inside them.
-    public static func parse(_ html: String, emptyingScripts: Bool = false) -> HTMLDocument? {
+    /// Parses a Swift string (UTF-8 inside, so no copy for native strings). With `forReaders`, the tree holds
+    /// only what clean and the page signals read: scripts and styles are parsed empty (JSON-LD kept, see
+    /// ``RawTextStripper``) and elements keep only the attributes those readers look at.
+    public static func parse(_ html: String, forReaders: Bool = false) -> HTMLDocument? {
         var html = html
         return html.withUTF8 { utf8 in
             let bytes = UnsafeRawBufferPointer(utf8)
-            if emptyingScripts, let stripped = RawTextStripper.strip(bytes) {
-                return stripped.withUnsafeBytes { HTMLDocument(utf8: $0) }
+            if forReaders, let stripped = RawTextStripper.strip(bytes) {
+                return stripped.withUnsafeBytes { HTMLDocument(utf8: $0, readAttributesOnly: true) }
             }
-            return HTMLDocument(utf8: bytes)
+            return HTMLDocument(utf8: bytes, readAttributesOnly: forReaders)
         }
     }
 

@@ -27,8 +27,9 @@ struct Cleaner: Sendable {
                 "the HTML is \(Self.mebibytes(size)), over stages.clean.max_html_bytes (\(Self.mebibytes(configuration.maxHTMLBytes)))",
                 disposition: .skipArticle)
         }
-        // Nothing clean or extract reads is inside a script or a style but JSON-LD, which stays.
-        guard let document = HTMLDocument.parse(html, emptyingScripts: true) else { return cleanText(article) }
+        // Parsed for what clean and extract read: scripts and styles empty but JSON-LD, and only the attributes
+        // they look at.
+        guard let document = HTMLDocument.parse(html, forReaders: true) else { return cleanText(article) }
         let isPage = MainContent.isWholePage(html)
         let extraction = isPage ? MainContent.page(document) : MainContent.fragment(document)
         let text = extraction.text
