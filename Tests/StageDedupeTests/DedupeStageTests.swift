@@ -196,6 +196,26 @@ struct DedupeStageTests {
         #expect(outcomes.filter { !$0 }.count == 1)
     }
 
+    @Test("an original committed while a copy reads the store is still found: the read is made again")
+    func originalCommittedDuringTheRead() async throws {
+        let index = HookedIndex()
+        let s = try stage(index: index)
+        // The original passes and waits in flight, as if its batch were not committed yet.
+        let original = try await run(s, article(story))
+        #expect(!original.dropped)
+        let fingerprint = try #require(original.article.fingerprint)
+        // While the copy's first read runs (and finds nothing), the original is committed and leaves the
+        // in-flight index: the copy must not pass for an original.
+        index.duringNextRead = {
+            index.add(id: 41, fingerprint)
+            s.forget(fingerprint)
+        }
+        let copy = try await run(s, article(story))
+        #expect(copy.dropped)
+        #expect(copy.article.duplicateOf == 41)
+        #expect(index.reads == 3, "the original's read, the copy's first read and the one made again")
+    }
+
     @Test("MinHash estimates Jaccard similarity and containment")
     func minhash() {
         let a = Shingles(story)
@@ -208,6 +228,29 @@ struct DedupeStageTests {
         #expect(MinHash.bandKeys(sigA).count == MinHash.bands)
         #expect(Set(MinHash.bandKeys(sigA)).count == MinHash.bands, "keys of different bands never collide")
     }
+}
+
+/// A MemoryIndex that can run something after computing a read's answer, as if it happened meanwhile.
+final class HookedIndex: DuplicateIndex, @unchecked Sendable {
+    private let memory = MemoryIndex()
+    private let lock = NSLock()
+    var duringNextRead: (() -> Void)?
+    private(set) var reads = 0
+
+    func add(id: Int64, _ fingerprint: ArticleFingerprint) { memory.add(id: id, fingerprint) }
+
+    func candidates(textHash: String?, canonicalURL: String?, itemId: String?, bands: [Int64], since: Date) throws -> [IndexedFingerprint] {
+        let answer = try memory.candidates(textHash: textHash, canonicalURL: canonicalURL, itemId: itemId, bands: bands, since: since)
+        let hook = lock.withLock { () -> (() -> Void)? in
+            reads += 1
+            defer { duringNextRead = nil }
+            return duringNextRead
+        }
+        hook?()
+        return answer
+    }
+
+    func pruneFingerprints(before: Date) throws -> Int { 0 }
 }
 
 /// A DuplicateIndex in memory, as the store would answer.

@@ -30,26 +30,27 @@ public struct DedupeStage: Stage {
     public func process(_ article: Article, logger: Logger) async throws -> StageOutcome {
         guard var fingerprint = Self.fingerprint(of: article, configuration) else { return .continue(article) }
         let window = Date().addingTimeInterval(-Double(configuration.windowDays) * 86_400)
-        let match: Match? = try shared.state.withLock { state in
-            let committed: [IndexedFingerprint]
-            do {
-                committed = try index?.candidates(
-                    textHash: fingerprint.textHash, canonicalURL: fingerprint.canonicalURL, itemId: fingerprint.itemId,
-                    bands: fingerprint.bands, since: window) ?? []
-            } catch {
-                // Without the index a copy could pass as an original; retrying later is the safe choice.
-                throw StageError("dedupe index unavailable: \(error)", disposition: .retry)
+        // The store is read before taking the lock, so workers' reads overlap instead of queueing behind it
+        // (holding it through the read left a core idle a tenth of the time in a burst). What the read can
+        // miss is an original committed meanwhile, as it then leaves the in-flight index: `removals` says
+        // whether any did, and then the read is made again under the lock.
+        let removalsBefore = shared.removals.load(ordering: .acquiring)
+        var committed = try committedCandidates(fingerprint, since: window)
+        let (match, pruneDue): (Match?, Bool) = try shared.state.withLock { state in
+            if shared.removals.load(ordering: .acquiring) != removalsBefore {
+                committed = try committedCandidates(fingerprint, since: window)
             }
+            let pruneDue = Self.pruneDue(&state)
             // A stored article run through the pipeline again (`ingestctl reprocess`) keeps its id: its own
             // fingerprint must not make it a copy of itself.
             let candidates =
                 committed.filter { $0.articleId != article.id }.map { ($0.fingerprint, Optional($0.articleId)) }
                 + state.pending.candidates(fingerprint).map { ($0, Int64?.none) }
-            if let best = Self.bestMatch(for: fingerprint, among: candidates, configuration) { return best }
+            if let best = Self.bestMatch(for: fingerprint, among: candidates, configuration) { return (best, pruneDue) }
             state.pending.insert(fingerprint)
-            return nil
+            return (nil, pruneDue)
         }
-        maybePrune(window: window, logger: logger)
+        if pruneDue { prune(window: window, logger: logger) }
 
         var result = article
         guard let match else {
@@ -75,7 +76,27 @@ public struct DedupeStage: Stage {
     /// answers for it; not committed, it is no original at all.
     public func finished(_ article: Article, committed: Bool) async {
         guard let fingerprint = article.fingerprint else { return }
-        shared.state.withLock { $0.pending.remove(clusterId: fingerprint.clusterId) }
+        forget(fingerprint)
+    }
+
+    /// Takes an original out of the in-flight index, counting the removal for ``process(_:logger:)``'s read.
+    func forget(_ fingerprint: ArticleFingerprint) {
+        shared.state.withLock { state in
+            state.pending.remove(clusterId: fingerprint.clusterId)
+            shared.removals.add(1, ordering: .releasing)
+        }
+    }
+
+    /// The committed fingerprints sharing a key with `fingerprint`.
+    private func committedCandidates(_ fingerprint: ArticleFingerprint, since window: Date) throws -> [IndexedFingerprint] {
+        do {
+            return try index?.candidates(
+                textHash: fingerprint.textHash, canonicalURL: fingerprint.canonicalURL, itemId: fingerprint.itemId,
+                bands: fingerprint.bands, since: window) ?? []
+        } catch {
+            // Without the index a copy could pass as an original; retrying later is the safe choice.
+            throw StageError("dedupe index unavailable: \(error)", disposition: .retry)
+        }
     }
 
     /// Originals in flight (for tests and status).
@@ -179,16 +200,17 @@ public struct DedupeStage: Stage {
 
     // MARK: housekeeping
 
-    /// Forgets fingerprints out of the window, at most once an hour, off the article's path.
-    private func maybePrune(window: Date, logger: Logger) {
+    /// Whether fingerprints out of the window are due to be forgotten (at most once an hour); marks it done.
+    private static func pruneDue(_ state: inout Shared.State) -> Bool {
+        let now = ContinuousClock.now
+        if let last = state.lastPrune, now - last < .seconds(3600) { return false }
+        state.lastPrune = now
+        return true
+    }
+
+    /// Forgets fingerprints out of the window, off the article's path.
+    private func prune(window: Date, logger: Logger) {
         guard let index else { return }
-        let due = shared.state.withLock { state -> Bool in
-            let now = ContinuousClock.now
-            if let last = state.lastPrune, now - last < .seconds(3600) { return false }
-            state.lastPrune = now
-            return true
-        }
-        guard due else { return }
         Task.detached(priority: .background) {
             do {
                 let pruned = try index.pruneFingerprints(before: window)
@@ -206,5 +228,7 @@ public struct DedupeStage: Stage {
             var lastPrune: ContinuousClock.Instant?
         }
         let state = Mutex(State())
+        /// Originals taken out of the in-flight index so far (see ``DedupeStage/process(_:logger:)``).
+        let removals = Atomic<Int>(0)
     }
 }
