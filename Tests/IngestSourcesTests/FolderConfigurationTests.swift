@@ -27,7 +27,7 @@ struct FolderConfigurationTests {
         #expect(c.failedDirectory == "failed")
         #expect(c.maxFileBytes == 16 * 1024 * 1024)
         #expect(c.settle == .milliseconds(1_000))
-        #expect(c.maxInFlight == 256)
+        #expect(c.maxInFlight == 1024)
         #expect(c.maxInFlightBytes == 64 * 1024 * 1024)
         #expect(c == FolderSource.Configuration(name: "drop", path: "/var/lib/ingestd/inbox"))
     }

@@ -23,8 +23,8 @@ extension FolderSource {
     ///   - `max_file_bytes` (int, default: 16777216, 1…1073741824): larger files go to `failed_dir`.
     ///   - `settle_ms` (int, default: 1000, 0…3600000): a file found by a scan (not announced by inotify)
     ///     whose modification time is this recent is left for a later look, as a writer may still be at it.
-    ///   - `max_in_flight` (int, default: 64, 1…100000): most files of this folder handed to the pipeline and
-    ///     not yet committed or rejected.
+    ///   - `max_in_flight` (int, default: 1024, 1…100000): most files of this folder handed to the pipeline
+    ///     and not yet committed or rejected.
     public struct Configuration: Sendable, Equatable {
         public var name: String
         /// The folder as configured and resolved against the state directory (may still be relative to the
@@ -47,7 +47,10 @@ extension FolderSource {
         /// Enough files that the pipeline never waits for the folder while a commit waits for the disk: a
         /// burst's commits take whatever finished meanwhile, and with 64 in flight they were starved (the
         /// end-to-end benchmark ran 8–15 % faster with 256; BENCHMARKS.md).
-        public static let defaultMaxInFlight = 256
+        /// Room for what the pipeline holds while a batch commits (a batch of up to 256, up to twice that
+        /// waiting behind it, the workers' input): at 256 the folder stopped handing out files during each
+        /// long commit and the workers waited, leaving a core idle about a tenth of a burst.
+        public static let defaultMaxInFlight = 1024
         public static let defaultMaxInFlightBytes = 64 << 20
 
         public init(
