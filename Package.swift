@@ -26,6 +26,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         // SHA-256 of every input and article with the CPU's SHA instructions (IngestCore's own has no C).
         .target(name: "IngestDigest", dependencies: ["CCrypto"]),
@@ -39,7 +40,7 @@ let package = Package(
         .target(
             name: "IngestStore",
             dependencies: [
-                "IngestCore", "IngestDigest", "CZlib", "CLZ4", "CLibPQ",
+                "IngestCore", "IngestDigest", "CZlib", "CLZ4", "CLibPQ", "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for dedupe's lookups (FingerprintReader).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -1,4 +1,5 @@
 public import Foundation
+import CSQLite
 import GRDB
 public import IngestCore
 
@@ -20,6 +21,10 @@ public import IngestCore
 public final class SQLiteStore: ArticleStore {
     /// How long a write waits for another connection's write lock before failing with a retryable error.
     public static let busyTimeout: TimeInterval = 10
+
+    /// SQLite's memory statistics off for the process, before its first connection (see the shim): every
+    /// allocation of every connection took one mutex for them, and nothing here reads them.
+    static let withoutMemoryStatistics: Int32 = ingest_sqlite_without_memory_statistics()
 
     /// The name of the queue that is always listed by ``queueStats()``.
     public static let defaultQueue = "default"
@@ -83,6 +88,7 @@ public final class SQLiteStore: ArticleStore {
             }
         }
 
+        _ = Self.withoutMemoryStatistics
         var configuration = Configuration()
         configuration.label = "ingestd.store"
         // Several processes share the file: wait for a writer instead of failing at once.
