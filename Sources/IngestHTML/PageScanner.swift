@@ -294,26 +294,14 @@ final class PageScanner {
         return true
     }
 
-    /// Whether the C string `p` holds `needle` (lowercase ASCII), ASCII letters compared case-insensitively:
+    /// Whether the C string `p` holds `needle` (ASCII), ASCII letters compared case-insensitively:
     /// `String(cString: p).hasASCII(needle)` without the String (repairing invalid UTF-8 never touches an
     /// ASCII byte, so the bytes answer alike).
     static func containsASCII(_ p: UnsafePointer<xmlChar>?, _ needle: StaticString) -> Bool {
         guard let p else { return false }
-        let n = needle.utf8Start
-        let count = needle.utf8CodeUnitCount
-        var start = p
-        while start.pointee != 0 {
-            var k = 0
-            while k < count {
-                let b = start[k]
-                // A NUL ends the string before the needle does.
-                if b == 0 || (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != n[k] { break }
-                k += 1
-            }
-            if k == count { return true }
-            start += 1
-        }
-        return false
+        let haystack = UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)))
+        return String.firstASCII(UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount), in: haystack)
+            != nil
     }
 
     private func timeRole(_ attributes: Attributes) -> PageSignals.TimeSignal.Role {

@@ -1,4 +1,5 @@
 import Glibc
+import IngestCore
 
 /// A page without the content of its `<script>` and `<style>` elements, for libxml2 to parse.
 ///
@@ -92,7 +93,7 @@ enum RawTextStripper {
             if b[end - 2] == UInt8(ascii: "/") { return markup }
             if equalsLowercase(name, "script") {
                 markup.rawTextElement = "script"
-                markup.keepsContent = find("ld+json", in: b, from: j, before: end, ignoringCase: true) != nil
+                markup.keepsContent = find("ld+json", in: b, from: j, before: end) != nil
             } else if equalsLowercase(name, "style") {
                 markup.rawTextElement = "style"
             }
@@ -202,21 +203,15 @@ enum RawTextStripper {
         return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// The first occurrence of `needle` at or after `from` (and starting before `before`).
-    static func find(
-        _ needle: StaticString, in b: UnsafeBufferPointer<UInt8>, from: Int, before: Int? = nil, ignoringCase: Bool = false
-    ) -> Int? {
-        let n = needle.utf8Start
-        let count = needle.utf8CodeUnitCount
-        let last = min(before ?? b.count, b.count - count + 1)
-        var i = from
-        while i < last {
-            var k = 0
-            while k < count && (ignoringCase ? lowercased(b[i + k]) : b[i + k]) == n[k] { k += 1 }
-            if k == count { return i }
-            i += 1
-        }
-        return nil
+    /// The first occurrence of `needle` at or after `from` (and starting before `before`), ASCII letters in
+    /// any case.
+    static func find(_ needle: StaticString, in b: UnsafeBufferPointer<UInt8>, from: Int, before: Int? = nil) -> Int? {
+        let end = min((before ?? b.count) + needle.utf8CodeUnitCount - 1, b.count)
+        guard from < end else { return nil }
+        let found = String.firstASCII(
+            UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount),
+            in: UnsafeBufferPointer(rebasing: b[from..<end]))
+        return found.map { from + $0 }
     }
 
     static func equalsLowercase(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {

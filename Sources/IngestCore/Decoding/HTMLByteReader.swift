@@ -26,34 +26,32 @@ struct HTMLByteReader {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        out.reserveCapacity(bytes.count / 4)
         paragraph.reserveCapacity(1024)
     }
 
     mutating func read() -> (title: String?, text: String) {
-        let n = bytes.count
-        var i = 0
-        while i < n {
-            let lt = firstIndex(of: UInt8(ascii: "<"), from: i) ?? n
-            if skipUntil == nil && lt > i { paragraph.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<lt])) }
-            if lt == n { break }
-            i = readMarkup(at: lt)
-        }
+        out.reserveCapacity(bytes.count / 4)
+        scan(untilTitle: false)
         flush()
         return (title ?? firstH1, String(decoding: out, as: UTF8.self))
     }
 
     /// The first non-empty `<title>`, reading no further than its end; `nil` when the page has none.
     mutating func readTitle() -> String? {
+        scan(untilTitle: true)
+        return title
+    }
+
+    /// Reads text and markup to the end of the page, or (`untilTitle`) until the title is found.
+    private mutating func scan(untilTitle: Bool) {
         let n = bytes.count
         var i = 0
-        while i < n && title == nil {
+        while i < n && !(untilTitle && title != nil) {
             let lt = firstIndex(of: UInt8(ascii: "<"), from: i) ?? n
             if skipUntil == nil && lt > i { paragraph.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<lt])) }
             if lt == n { break }
             i = readMarkup(at: lt)
         }
-        return title
     }
 
     // MARK: markup

@@ -45,7 +45,7 @@ extension String {
     }
 
     /// The offset of the first occurrence of `n` in `h`, ASCII letters compared case-insensitively.
-    static func firstASCII(_ n: UnsafeBufferPointer<UInt8>, in h: UnsafeBufferPointer<UInt8>) -> Int? {
+    public static func firstASCII(_ n: UnsafeBufferPointer<UInt8>, in h: UnsafeBufferPointer<UInt8>) -> Int? {
         @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
         guard let first = n.first.map(lower) else { return 0 }
         guard h.count >= n.count else { return nil }
