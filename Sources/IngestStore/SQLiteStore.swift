@@ -143,8 +143,11 @@ public final class SQLiteStore: ArticleStore {
         // Hashing, JSON and compression happen before the transaction, so the write lock is held only for
         // the inserts. An entry that turns out to be already ingested wasted this work, which is rare.
         let prepared = try batch.map { entry throws(StoreError) in try entry.rows(keepRaw: keepRaw) }
-        return try write("commit") { db in
+        let (results, fingerprintsBefore, committed) = try write("commit") { db in
             let now = clock().timeIntervalSince1970
+            // What the key index may absorb once the transaction has committed (see ``FingerprintKeyIndex/absorb(after:_:)``).
+            var fingerprintsBefore: Int64?
+            var committed: [FingerprintKeyIndex.Committed] = []
             var results: [CommitResult] = []
             results.reserveCapacity(prepared.count)
             var insertedAny = false
@@ -172,7 +175,9 @@ public final class SQLiteStore: ArticleStore {
                         try QueueItemRecord.enqueue(db, articleId: id, queue: queue, now: now)
                         enqueued += 1
                         if let fingerprint {
+                            if fingerprintsBefore == nil { fingerprintsBefore = try DedupeFingerprintRecord.lastArticleId(db) }
                             try DedupeFingerprintRecord.insert(db, articleId: id, fingerprint, at: now)
+                            committed.append(.init(articleId: id, bands: fingerprint.bands, textHash: fingerprint.textHash))
                             try DedupeFingerprintRecord.resolveCopies(db, clusterId: fingerprint.clusterId, originalId: id)
                         }
                     }
@@ -185,8 +190,10 @@ public final class SQLiteStore: ArticleStore {
             }
             // The search index takes new articles a chunk at a time (see ``SearchIndexRecord``).
             if insertedAny { try SearchIndexRecord.catchUp(db, minimumBacklog: SearchIndexRecord.chunk) }
-            return results
+            return (results, fingerprintsBefore, committed)
         }
+        if let fingerprintsBefore { keyIndex.absorb(after: fingerprintsBefore, committed) }
+        return results
     }
 
     /// Indexes for search every article committed since the last chunk (the daemon calls it every second,

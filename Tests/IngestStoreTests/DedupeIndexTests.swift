@@ -93,6 +93,27 @@ struct DedupeIndexTests {
         #expect(try reader.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [12], since: old).map(\.articleId) == third[0].articleIds)
     }
 
+    /// A store adds what it commits to its key index itself, and reads back only what others committed: a
+    /// fingerprint another store commits between two of this store's commits is still found.
+    @Test("a store's own commits reach its key index without a read; others' between them are read")
+    func ownCommitsAbsorbed() throws {
+        let (database, one, other) = try twoStoresOnOneFile()
+        let old = database.clock.now.addingTimeInterval(-3600)
+        let first = try one.commit([entry("a", text: "one", cluster: "c1", fingerprint: fingerprint(cluster: "c1", text: "h1", bands: [21, 22]))])
+        #expect(one.keyIndex.through == first[0].articleIds[0], "absorbed at the commit")
+        let between = try other.commit([entry("b", text: "two", cluster: "c2", fingerprint: fingerprint(cluster: "c2", text: "h2", bands: [22, 23]))])
+        let third = try one.commit([entry("c", text: "three", cluster: "c3", fingerprint: fingerprint(cluster: "c3", text: "h1", bands: [23]))])
+        #expect(one.keyIndex.through == first[0].articleIds[0], "not absorbed past a row it has not read")
+        let ids = [first[0].articleIds[0], between[0].articleIds[0], third[0].articleIds[0]]
+        #expect(try one.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [22], since: old).map(\.articleId) == [ids[0], ids[1]])
+        #expect(try one.candidates(textHash: nil, canonicalURL: nil, itemId: nil, bands: [23], since: old).map(\.articleId) == [ids[1], ids[2]])
+        #expect(try one.candidates(textHash: "h1", canonicalURL: nil, itemId: nil, bands: [], since: old).map(\.articleId) == [ids[0], ids[2]])
+        #expect(one.keyIndex.through == ids[2])
+        let fourth = try one.commit([entry("d", text: "four", cluster: "c4", fingerprint: fingerprint(cluster: "c4", text: "h4", bands: [24]))])
+        #expect(one.keyIndex.through == fourth[0].articleIds[0])
+        #expect(try one.candidates(textHash: "h4", canonicalURL: nil, itemId: nil, bands: [21, 24], since: old).map(\.articleId) == [ids[0], fourth[0].articleIds[0]])
+    }
+
     /// Text hashes are looked up in memory (``FingerprintKeyIndex``), not through an index of the column: a hash
     /// committed by another store, on a fingerprint without band keys (a short text), is found, every
     /// article with it is, and one forgotten by a prune is not.

@@ -18,6 +18,11 @@ enum DedupeFingerprintRecord {
             ])
     }
 
+    /// The largest article id with a fingerprint, 0 when there is none (one step down the rowid B-tree).
+    static func lastArticleId(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(articleId) FROM dedupeFingerprint")) ?? 0
+    }
+
     /// The original of `clusterId`, when it is committed.
     static func original(_ db: Database, clusterId: String) throws -> Int64? {
         try Int64.fetchOne(

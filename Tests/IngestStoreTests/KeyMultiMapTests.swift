@@ -1,0 +1,33 @@
+import Testing
+
+@testable import IngestStore
+
+@Suite("the key index's table")
+struct KeyMultiMapTests {
+    /// Against a dictionary of sets, through many growths, with keys shared by several ids, repeated pairs,
+    /// and keys that collide in their home slot (multiples of a large power of two share the top bits).
+    @Test("finds every id added under a key, once each, and nothing else")
+    func matchesReference() {
+        var generator = SystemRandomNumberGenerator()
+        var table = KeyMultiMap()
+        var reference: [Int64: Set<Int64>] = [:]
+        var keys: [Int64] = [0, -1, Int64.min, Int64.max]
+        for _ in 0..<300 { keys.append(Int64.random(in: Int64.min...Int64.max, using: &generator)) }
+        for k in 1...50 { keys.append(Int64(k) << 40) }
+        for _ in 0..<40_000 {
+            let key = keys.randomElement(using: &generator)!
+            let id = Int64.random(in: 1...5_000, using: &generator)
+            table.add(key, id)
+            reference[key, default: []].insert(id)
+        }
+        #expect(table.count == reference.values.reduce(0) { $0 + $1.count })
+        for key in keys {
+            var found = Set<Int64>()
+            table.collect(key, into: &found)
+            #expect(found == reference[key, default: []])
+        }
+        var none = Set<Int64>()
+        table.collect(12_345, into: &none)
+        #expect(none.isEmpty)
+    }
+}
