@@ -149,6 +149,28 @@ struct HelperEquivalenceTests {
         }
     }
 
+    @Test("a heading's similarity to the title is what the Sets of words gave")
+    func titleSimilarity() {
+        var random = Random(state: 8)
+        let pieces = Self.textPieces + ["Title", "title", "WORD", "word", "x_y", "42", "a", "\r\n", "İ", ":", "|", "-"]
+        for _ in 0..<20_000 {
+            let title = Self.randomText(&random, pieces: pieces, maxPieces: 10)
+            let heading = Bool.random(using: &random) ? title.uppercased() : Self.randomText(&random, pieces: pieces, maxPieces: 10)
+            let old = 1 - Self.uniqueShare(OldTitleMatch.words(title), OldTitleMatch.words(heading))
+            #expect(TitleMatch.Words(title).similarity(to: heading) == old, "\(Array(title.unicodeScalars)) | \(Array(heading.unicodeScalars))")
+        }
+    }
+
+    /// Readability's share of `b`'s words (by length, spaces between them counted) not among `a`'s.
+    static func uniqueShare(_ a: [Substring], _ b: [Substring]) -> Double {
+        guard !b.isEmpty else { return 1 }
+        let known = Set(a)
+        let all = b.reduce(0) { $0 + $1.count } + b.count - 1
+        let unique = b.filter { !known.contains($0) }
+        let uniqueLength = unique.isEmpty ? 0 : unique.reduce(0) { $0 + $1.count } + unique.count - 1
+        return Double(uniqueLength) / Double(all)
+    }
+
     @Test("the hints cache key is the String it was, invalid UTF-8 repaired alike")
     func hintKey() {
         var random = Random(state: 6)

@@ -64,7 +64,7 @@ struct PageTree {
         var hintCache: [String: ClassHints] = [:]
         var bylineTaken = false
         // The title's words, found at the first h1 or h2.
-        var titleWords: Set<Substring>?
+        var titleWords: TitleMatch.Words?
         // The open elements from root down to the current node: their arena indexes.
         var open: [Int32] = []
         var current: xmlNodePtr? = root
@@ -112,7 +112,7 @@ struct PageTree {
                     // A heading repeating the page's title is the headline, which the article has as its
                     // title already (Readability's `_headerDuplicatesTitle`).
                     if tag == .h1 || tag == .h2, let title {
-                        if titleWords == nil { titleWords = TitleMatch.titleWords(title) }
+                        if titleWords == nil { titleWords = TitleMatch.Words(title) }
                         if TitleMatch.duplicates(heading: node, titleWords: titleWords!) { break }
                     }
                     var flags = parentFlags
