@@ -176,73 +176,82 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
     /// has one; a field added to `TraceEntry` must be added here (a test compares with `JSONEncoder`).
     static func traceJSON(_ trace: [TraceEntry]) -> String {
         if trace.isEmpty { return "[]" }
-        var out = "["
+        var out = JSONText.Writer(capacity: 48 * trace.count)
         for (index, entry) in trace.enumerated() {
-            out.append(index == 0 ? "{" : ",{")
+            if index == 0 { out.literal("[{") } else { out.literal(",{") }
             if let detail = entry.detail {
-                out.append("\"detail\":")
-                JSONText.appendString(detail, to: &out)
-                out.append(",")
+                out.literal("\"detail\":")
+                out.string(detail)
+                out.byte(UInt8(ascii: ","))
             }
-            out.append("\"micros\":\(entry.micros),\"outcome\":")
-            JSONText.appendString(entry.outcome.rawValue, to: &out)
-            out.append(",\"stage\":")
-            JSONText.appendString(entry.stage, to: &out)
-            out.append("}")
+            out.literal("\"micros\":")
+            out.integer(Int(entry.micros))
+            out.literal(",\"outcome\":")
+            out.string(entry.outcome.rawValue)
+            out.literal(",\"stage\":")
+            out.string(entry.stage)
+            out.byte(UInt8(ascii: "}"))
         }
-        out.append("]")
-        return out
+        out.byte(UInt8(ascii: "]"))
+        return out.text
     }
 
     /// The entities as `JSONEncoder` writes them, by hand as the trace is.
     static func entitiesJSON(_ entities: [Entity]) -> String {
         if entities.isEmpty { return "[]" }
-        var out = "["
+        var out = JSONText.Writer(capacity: 48 * entities.count)
         for (index, entity) in entities.enumerated() {
-            out.append(index == 0 ? "{" : ",{")
-            out.append("\"count\":\(entity.count),\"kind\":")
-            JSONText.appendString(entity.kind.rawValue, to: &out)
-            out.append(",\"name\":")
-            JSONText.appendString(entity.name, to: &out)
-            out.append("}")
+            if index == 0 { out.literal("[{") } else { out.literal(",{") }
+            out.literal("\"count\":")
+            out.integer(entity.count)
+            out.literal(",\"kind\":")
+            out.string(entity.kind.rawValue)
+            out.literal(",\"name\":")
+            out.string(entity.name)
+            out.byte(UInt8(ascii: "}"))
         }
-        out.append("]")
-        return out
+        out.byte(UInt8(ascii: "]"))
+        return out.text
     }
 
     /// The labels as `JSONEncoder` writes them, by hand as the trace is.
     static func labelsJSON(_ labels: [Label]) throws(StoreError) -> String {
         if labels.isEmpty { return "[]" }
-        var out = "["
+        var out = JSONText.Writer(capacity: 40 * labels.count)
         for (index, label) in labels.enumerated() {
-            out.append(index == 0 ? "{\"name\":" : ",{\"name\":")
-            JSONText.appendString(label.name, to: &out)
-            out.append(",\"score\":")
-            guard JSONText.appendNumber(label.score, to: &out) else { throw notANumber("label \(label.name)") }
-            out.append("}")
+            if index == 0 { out.literal("[{\"name\":") } else { out.literal(",{\"name\":") }
+            out.string(label.name)
+            out.literal(",\"score\":")
+            guard out.number(label.score) else { throw notANumber("label \(label.name)") }
+            out.byte(UInt8(ascii: "}"))
         }
-        out.append("]")
-        return out
+        out.byte(UInt8(ascii: "]"))
+        return out.text
     }
 
     /// The metadata as `JSONEncoder` writes it: keys in byte order, absent values left out, `sources`
     /// always there, `modifiedAt` as seconds since 2001 (`Date`'s own encoding). A field added to
     /// `ArticleMetadata` must be added here (a test compares with `JSONEncoder` on random values).
     static func metadataJSON(_ m: ArticleMetadata) throws(StoreError) -> String {
-        var out = "{"
-        func key(_ name: String) {
-            if out.utf8.count > 1 { out.append(",") }
-            out.append("\"\(name)\":")
+        var out = JSONText.Writer(capacity: 256 + (m.summary?.utf8.count ?? 0) + (m.description?.utf8.count ?? 0))
+        out.byte(UInt8(ascii: "{"))
+        var first = true
+        func key(_ name: StaticString) {
+            if !first { out.byte(UInt8(ascii: ",")) }
+            first = false
+            out.byte(UInt8(ascii: "\""))
+            out.literal(name)
+            out.literal("\":")
         }
-        func string(_ name: String, _ value: String?) {
+        func string(_ name: StaticString, _ value: String?) {
             guard let value else { return }
             key(name)
-            JSONText.appendString(value, to: &out)
+            out.string(value)
         }
-        func number(_ name: String, _ value: Double?) throws(StoreError) {
+        func number(_ name: StaticString, _ value: Double?) throws(StoreError) {
             guard let value else { return }
             key(name)
-            guard JSONText.appendNumber(value, to: &out) else { throw notANumber("metadata \(name)") }
+            guard out.number(value) else { throw notANumber("metadata \(name)") }
         }
         string("canonicalURL", m.canonicalURL)
         string("description", m.description)
@@ -250,24 +259,24 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         try number("languageConfidence", m.languageConfidence)
         if let reliable = m.languageReliable {
             key("languageReliable")
-            out.append(reliable ? "true" : "false")
+            if reliable { out.literal("true") } else { out.literal("false") }
         }
         string("modified", m.modified)
         try number("modifiedAt", m.modifiedAt?.timeIntervalSinceReferenceDate)
         if let minutes = m.readingMinutes {
             key("readingMinutes")
-            out.append(String(minutes))
+            out.integer(minutes)
         }
         string("siteName", m.siteName)
         key("sources")
-        out.append(JSONText.object(m.sources))
+        out.object(m.sources)
         string("summary", m.summary)
         if let words = m.wordCount {
             key("wordCount")
-            out.append(String(words))
+            out.integer(words)
         }
-        out.append("}")
-        return out
+        out.byte(UInt8(ascii: "}"))
+        return out.text
     }
 
     private static func notANumber(_ what: String) -> StoreError {
