@@ -149,6 +149,28 @@ struct HelperEquivalenceTests {
         }
     }
 
+    @Test("an element name's tag is what the String lookup gave")
+    func tagOfName() {
+        var random = Random(state: 9)
+        let names = Tag.byName.keys.sorted()
+        let pieces: [[UInt8]] = [[0x41], [0x61], [0x2D], [0x5F], [0x31], [0xE2, 0x84, 0xAA], [0xC3, 0x89], [0x7A]]
+        var cases: [[UInt8]] = names.map { Array($0.utf8) } + names.map { Array($0.uppercased().utf8) }
+        cases += [[], Array("blockquotes".utf8), Array("figcaptionfigcaption".utf8), Array("\u{212A}bd".utf8), Array("h7".utf8)]
+        for _ in 0..<20_000 {
+            var name = Array(names.randomElement(using: &random)!.utf8)
+            for _ in 0..<Int.random(in: 0...2, using: &random) {
+                name.insert(contentsOf: pieces.randomElement(using: &random)!, at: Int.random(in: 0...name.count, using: &random))
+            }
+            if Bool.random(using: &random) { name = name.map { $0 &- 0x61 < 26 && Bool.random(using: &random) ? $0 - 0x20 : $0 } }
+            cases.append(name)
+        }
+        for name in cases {
+            let terminated = name + [0]
+            let old = Tag.byName[String(cString: terminated).lowercased()] ?? .other
+            #expect(terminated.withUnsafeBufferPointer { Tag.of(name: $0.baseAddress!) } == old, "\(name)")
+        }
+    }
+
     @Test("a heading's similarity to the title is what the Sets of words gave")
     func titleSimilarity() {
         var random = Random(state: 8)

@@ -60,7 +60,6 @@ struct PageTree {
         if let head = document.head { readHead(head) }
         guard let root = document.body else { return }
         nodes.reserveCapacity(1024)
-        var tagCache: [UnsafePointer<xmlChar>: Tag] = [:]
         var hintCache: [String: ClassHints] = [:]
         var bylineTaken = false
         // The title's words, found at the first h1 or h2.
@@ -77,7 +76,7 @@ struct PageTree {
                 var enter = false
                 switch node.pointee.type {
                 case XML_ELEMENT_NODE:
-                    let tag = Self.tag(of: node, cache: &tagCache)
+                    let tag = node.pointee.name.map(Tag.of(name:)) ?? .other
                     if tag == .input, HTMLDocument.attribute(node, "type")?.lowercased() == "password" {
                         hasPasswordField = true
                     }
@@ -197,15 +196,6 @@ struct PageTree {
     }
 
     static let chromeRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"]
-
-    private static func tag(of node: xmlNodePtr, cache: inout [UnsafePointer<xmlChar>: Tag]) -> Tag {
-        guard let name = node.pointee.name else { return .other }
-        // Element names are interned in the parser's dictionary: one lookup per distinct name pointer.
-        if let tag = cache[name] { return tag }
-        let tag = Tag.byName[String(cString: name).lowercased()] ?? .other
-        cache[name] = tag
-        return tag
-    }
 
     /// The attributes scoring reads. Class, id and href stay the parser's bytes (empty for an attribute
     /// without a value): most elements need no String of them.

@@ -68,6 +68,63 @@ enum Tag: UInt8 {
     var isHeading: Bool { (Tag.h1.rawValue...Tag.h6.rawValue).contains(rawValue) }
 }
 
+extension Tag {
+    /// The tag of an element name as libxml2 gives it, what `byName[String(cString: name).lowercased()]`
+    /// finds. libxml2 does not intern element names (each element has its own copy), so a cache by pointer
+    /// never hit: an ASCII name of up to 16 bytes is packed, lowercased, into two words and looked up in a
+    /// small table instead, without a String. Anything else takes the String path.
+    static func of(name: UnsafePointer<UInt8>) -> Tag {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var i = 0
+        while name[i] != 0 {
+            var b = name[i]
+            if b >= 0x80 || i == 16 { return byName[String(cString: name).lowercased()] ?? .other }
+            if b &- 0x41 < 26 { b |= 0x20 }
+            if i < 8 { low |= UInt64(b) << UInt64(8 * i) } else { high |= UInt64(b) << UInt64(8 * (i - 8)) }
+            i += 1
+        }
+        return PackedNames.table.find(low, high)
+    }
+
+    /// Every tag's name packed as ``of(name:)`` packs it, in an open-addressing table of 256 slots.
+    private struct PackedNames {
+        static let table = PackedNames()
+        private var low = [UInt64](repeating: 0, count: 256)
+        private var high = [UInt64](repeating: 0, count: 256)
+        private var tags = [Tag](repeating: .other, count: 256)
+
+        private init() {
+            for (name, tag) in Tag.byName {
+                var low: UInt64 = 0
+                var high: UInt64 = 0
+                for (i, b) in name.utf8.enumerated() {
+                    if i < 8 { low |= UInt64(b) << UInt64(8 * i) } else { high |= UInt64(b) << UInt64(8 * (i - 8)) }
+                }
+                var slot = Self.slot(low, high)
+                while self.low[slot] != 0 { slot = (slot + 1) & 255 }
+                self.low[slot] = low
+                self.high[slot] = high
+                tags[slot] = tag
+            }
+        }
+
+        private static func slot(_ low: UInt64, _ high: UInt64) -> Int {
+            Int(truncatingIfNeeded: ((low ^ (high &* 0xFF51_AFD7_ED55_8CCD)) &* 0x9E37_79B9_7F4A_7C15) >> 56)
+        }
+
+        /// An empty slot has `low` 0: every name has a first byte.
+        func find(_ low: UInt64, _ high: UInt64) -> Tag {
+            var slot = Self.slot(low, high)
+            while self.low[slot] != 0 {
+                if self.low[slot] == low && self.high[slot] == high { return tags[slot] }
+                slot = (slot + 1) & 255
+            }
+            return .other
+        }
+    }
+}
+
 extension String {
     fileprivate func replacingBackticks() -> String { filter { $0 != "`" } }
 }
