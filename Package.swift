@@ -27,6 +27,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // mimalloc (Debian's libmimalloc) replaces glibc's malloc for the whole daemon, libxml2 and SQLite
+        // included: glibc's malloc and free were 8.8 % of the daemon's CPU in a burst, and with mimalloc the
+        // daemon used 4 % less CPU per document (BENCHMARKS.md).
+        .systemLibrary(name: "CMimalloc", path: "Sources/CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         // SHA-256 of every input and article with the CPU's SHA instructions (IngestCore's own has no C).
         .target(name: "IngestDigest", dependencies: ["CCrypto"]),
@@ -104,13 +108,9 @@ let package = Package(
         .executableTarget(
             name: "ingestd",
             dependencies: [
-                "IngestDaemon",
+                "IngestDaemon", "CMimalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // mimalloc (Debian's libmimalloc) replaces glibc's malloc for the whole process, libxml2 and
-            // SQLite included: glibc's malloc and free were 8.8 % of the daemon's CPU in a burst, and with
-            // mimalloc the daemon used 4 % less CPU per document (BENCHMARKS.md).
-            linkerSettings: [.linkedLibrary("mimalloc")]
+            ]
         ),
         .executableTarget(
             name: "ingestctl",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMimalloc
 import Foundation
 import IngestCore
 import IngestDaemon
@@ -9,6 +10,7 @@ import Logging
 struct IngestdCommand: AsyncParsableCommand {
     /// Config files are parsed in a child process first (``TOMLProbe``), and a probe child answers here.
     static func main() async {
+        ingest_mimalloc_keep_freed_pages(10_000)
         await mainProbingTOML()
     }
 
