@@ -109,16 +109,25 @@ public enum TextDecoding {
 
     /// Why the bytes look binary, or `nil` when they look like text.
     public static func binaryReason(_ bytes: [UInt8]) -> String? {
-        let sample = bytes.prefix(8192)
-        var controls = 0
-        for b in sample {
-            if b == 0 { return "binary content (NUL bytes)" }
-            // Tab, line feed, form feed, carriage return and escape occur in text files.
-            if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0C && b != 0x0D && b != 0x1B { controls += 1 }
+        let sampleCount = min(bytes.count, 8192)
+        // A NUL found with memchr, then the control bytes counted without a branch per byte: the loop that
+        // did both, stopping at a NUL, read a byte at a time (0.6 % of the daemon's CPU).
+        let (hasNUL, controls) = bytes.withUnsafeBufferPointer { buffer -> (Bool, Int) in
+            guard let base = buffer.baseAddress, sampleCount > 0 else { return (false, 0) }
+            if memchr(base, 0, sampleCount) != nil { return (true, 0) }
+            var controls = 0
+            for i in 0..<sampleCount {
+                let b = base[i]
+                // Tab, line feed, form feed, carriage return and escape occur in text files.
+                let isControl = b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0C && b != 0x0D && b != 0x1B
+                controls &+= isControl ? 1 : 0
+            }
+            return (false, controls)
         }
+        if hasNUL { return "binary content (NUL bytes)" }
         // A stray bell or backspace in a short text file is not binary; many of them are.
-        if controls >= 4 && controls * 100 > sample.count * 5 {
-            return "binary content (\(controls) control bytes in the first \(sample.count))"
+        if controls >= 4 && controls * 100 > sampleCount * 5 {
+            return "binary content (\(controls) control bytes in the first \(sampleCount))"
         }
         return nil
     }
