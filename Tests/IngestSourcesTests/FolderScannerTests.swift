@@ -81,6 +81,20 @@ struct FolderScannerTests {
         }
     }
 
+    @Test("files of many sizes are read whole, the limit's edge included")
+    func readsWhole() {
+        let s = scanner { $0.maxFileBytes = 300_000 }
+        for size in [1, 2, 4_095, 4_096, 65_536, 65_537, 200_001, 300_000] {
+            let text = String((0..<size).map { Character(UnicodeScalar(UInt8(0x61 + $0 % 26))) })
+            folder.write("in/f\(size).txt", text)
+            guard case .take(let taken) = s.inspect("f\(size).txt", requireSettled: false, nowNanos: later) else {
+                Issue.record("a file of \(size) bytes is taken")
+                continue
+            }
+            #expect(taken.bytes == Array(text.utf8), "\(size) bytes")
+        }
+    }
+
     @Test("binary and empty files are refused")
     func binaryAndEmpty() {
         let s = scanner()

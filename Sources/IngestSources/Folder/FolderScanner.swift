@@ -128,7 +128,7 @@ struct FolderScanner: Sendable {
         }
 
         let bytes: [UInt8]
-        switch readAll(fd, limit: configuration.maxFileBytes) {
+        switch readAll(fd, limit: configuration.maxFileBytes, size: Int(opened.st_size)) {
         case .failure(let error):
             return .reject(Self.failure("cannot read: \(error)", retryable: true))
         case .success(let read):
@@ -210,21 +210,40 @@ struct FolderScanner: Sendable {
     }
 
     /// Reads at most `limit + 1` bytes, so that a file past the limit is noticed without reading it all.
-    private func readAll(_ fd: Int32, limit: Int) -> Result<[UInt8], SourceError> {
+    ///
+    /// Straight into the array, sized by the file's `size` with a byte to spare: reading through a zeroed
+    /// 64 KiB chunk appended to the array cost a memset and a copy per file. A file that grew since is read
+    /// on into a larger array, up to the limit.
+    private func readAll(_ fd: Int32, limit: Int, size: Int) -> Result<[UInt8], SourceError> {
+        var capacity = min(limit + 1, max(0, size) + 1)
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while bytes.count <= limit {
-            let want = min(chunk.count, limit + 1 - bytes.count)
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
-            if n > 0 {
-                bytes.append(contentsOf: chunk[0..<n])
-            } else if n == 0 {
-                break
-            } else if errno != EINTR {
-                return .failure(.lastSystemError("read"))
+        while true {
+            var failure: SourceError?
+            var ended = false
+            let earlier = bytes
+            bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                let base = buffer.baseAddress!
+                earlier.withUnsafeBufferPointer { old in
+                    if let start = old.baseAddress { base.initialize(from: start, count: old.count) }
+                }
+                count = earlier.count
+                while count < capacity {
+                    let n = read(fd, base + count, capacity - count)
+                    if n > 0 {
+                        count += n
+                    } else if n == 0 {
+                        ended = true
+                        return
+                    } else if errno != EINTR {
+                        failure = .lastSystemError("read")
+                        return
+                    }
+                }
             }
+            if let failure { return .failure(failure) }
+            if ended || bytes.count > limit { return .success(bytes) }
+            capacity = min(limit + 1, capacity * 2)
         }
-        return .success(bytes)
     }
 }
 
