@@ -120,6 +120,17 @@ enum JSONText {
             bytes.append(UInt8(ascii: "]"))
         }
 
+        /// `[{…},{…}]`: `fields` writes the fields of one element's object, without its braces.
+        mutating func objects<Element>(_ elements: [Element], fields: (inout Writer, Element) -> Void) {
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index == 0 { bytes.append(UInt8(ascii: "{")) } else { literal(",{") }
+                fields(&self, element)
+                bytes.append(UInt8(ascii: "}"))
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+
         /// `{"a":"1","b":"2"}`, keys in UTF-8 byte order (see ``JSONText/object(_:)``).
         mutating func object(_ fields: [String: String]) {
             bytes.append(UInt8(ascii: "{"))

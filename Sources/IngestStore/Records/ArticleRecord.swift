@@ -177,8 +177,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
     static func traceJSON(_ trace: [TraceEntry]) -> String {
         if trace.isEmpty { return "[]" }
         var out = JSONText.Writer(capacity: 48 * trace.count)
-        for (index, entry) in trace.enumerated() {
-            if index == 0 { out.literal("[{") } else { out.literal(",{") }
+        out.objects(trace) { out, entry in
             if let detail = entry.detail {
                 out.literal("\"detail\":")
                 out.string(detail)
@@ -190,9 +189,7 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
             out.string(entry.outcome.rawValue)
             out.literal(",\"stage\":")
             out.string(entry.stage)
-            out.byte(UInt8(ascii: "}"))
         }
-        out.byte(UInt8(ascii: "]"))
         return out.text
     }
 
@@ -200,17 +197,14 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
     static func entitiesJSON(_ entities: [Entity]) -> String {
         if entities.isEmpty { return "[]" }
         var out = JSONText.Writer(capacity: 48 * entities.count)
-        for (index, entity) in entities.enumerated() {
-            if index == 0 { out.literal("[{") } else { out.literal(",{") }
+        out.objects(entities) { out, entity in
             out.literal("\"count\":")
             out.integer(entity.count)
             out.literal(",\"kind\":")
             out.string(entity.kind.rawValue)
             out.literal(",\"name\":")
             out.string(entity.name)
-            out.byte(UInt8(ascii: "}"))
         }
-        out.byte(UInt8(ascii: "]"))
         return out.text
     }
 
@@ -218,14 +212,14 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
     static func labelsJSON(_ labels: [Label]) throws(StoreError) -> String {
         if labels.isEmpty { return "[]" }
         var out = JSONText.Writer(capacity: 40 * labels.count)
-        for (index, label) in labels.enumerated() {
-            if index == 0 { out.literal("[{\"name\":") } else { out.literal(",{\"name\":") }
+        var failed: String?
+        out.objects(labels) { out, label in
+            out.literal("\"name\":")
             out.string(label.name)
             out.literal(",\"score\":")
-            guard out.number(label.score) else { throw notANumber("label \(label.name)") }
-            out.byte(UInt8(ascii: "}"))
+            if !out.number(label.score) { failed = failed ?? label.name }
         }
-        out.byte(UInt8(ascii: "]"))
+        if let failed { throw notANumber("label \(failed)") }
         return out.text
     }
 
