@@ -16,14 +16,15 @@ enum TitleMatch {
         return titleWords.similarity(to: heading) > 0.75
     }
 
-    /// A title's words: as lowercased ASCII bytes when the title is ASCII, else as a Set of Substrings.
-    struct Words {
+    /// A title's words: as lowercased ASCII bytes when the title is ASCII, and as a Set of Substrings, made
+    /// once, the first time a heading (or the title) is not ASCII.
+    final class Words {
         private let title: String
         /// The ASCII title's words, each `start..<end` of ``ascii``.
         private var ascii: [UInt8] = []
         private var ranges: [Range<Int>] = []
         private let isASCII: Bool
-        private var set: Set<Substring>?
+        private lazy var set = Set(words(title))
 
         init(_ title: String) {
             self.title = title
@@ -31,15 +32,13 @@ enum TitleMatch {
             if isASCII {
                 ascii = Array(title.utf8)
                 ranges = Words.asciiWords(&ascii)
-            } else {
-                set = Set(words(title))
             }
         }
 
         /// ``TitleMatch/similarity(_:_:)`` of the title and `b`.
         func similarity(to b: String) -> Double {
             guard isASCII, b.utf8.allSatisfy({ $0 < 0x80 }) else {
-                return TitleMatch.similarity(set ?? Set(words(title)), b)
+                return TitleMatch.similarity(set, b)
             }
             var bytes = Array(b.utf8)
             let wordsB = Words.asciiWords(&bytes)
