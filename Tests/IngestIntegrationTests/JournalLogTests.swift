@@ -276,8 +276,34 @@ struct JournalLogTests {
         #expect(e["MESSAGE"] == "through the factory" && e["STAGE"] == "clean")
 
         let plain = DaemonLogging.factory(level: .info, environment: [:], journalPath: listener.path)("ingestd")
-        #expect(plain is StreamLogHandler)
+        #expect(plain is StderrLogHandler)
         #expect(plain.logLevel == .info)
+    }
+
+    @Test("off the journal, a line on stderr carries the metadata set on the logger and the message's own")
+    func stderrLineMetadata() throws {
+        let path = dir.file("stderr.log")
+        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(file >= 0)
+        fflush(nil)
+        let saved = dup(2)
+        dup2(file, 2)
+        var logger = Logger(label: "ingestd", factory: DaemonLogging.factory(level: .info, environment: [:], journalPath: listener.path))
+        logger[metadataKey: "source"] = "inbox"
+        logger[metadataKey: "location"] = "a.txt"
+        logger.info("skipped", metadata: ["stage": "clean"])
+        logger.debug("below the level")
+        fflush(nil)
+        dup2(saved, 2)
+        close(saved)
+        close(file)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        // Other suites may write to stderr meanwhile: only this test's lines are looked at.
+        #expect(!text.contains("below the level"))
+        let line = String(try #require(text.split(separator: "\n").first { $0.contains("skipped") }))
+        #expect(line.contains("info ingestd:") && line.hasSuffix("skipped"))
+        #expect(line.contains("location=a.txt") && line.contains("source=inbox") && line.contains("stage=clean"))
+        #expect(logger[metadataKey: "source"] == "inbox")
     }
 }
 

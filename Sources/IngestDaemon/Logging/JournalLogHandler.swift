@@ -201,7 +201,7 @@ public enum DaemonLogging {
     }
 
     /// The handler factory for `LoggingSystem.bootstrap`: journal handlers when ``stderrIsJournal(environment:fd:)``
-    /// and the journal's socket can be opened, `StreamLogHandler` on stderr otherwise.
+    /// and the journal's socket can be opened, ``StderrLogHandler`` otherwise.
     public static func factory(
         level: Logger.Level, environment: [String: String]? = nil, journalPath: String = JournalSocket.defaultPath
     ) -> @Sendable (String) -> any LogHandler {
@@ -213,7 +213,7 @@ public enum DaemonLogging {
             }
         }
         return { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = StderrLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
