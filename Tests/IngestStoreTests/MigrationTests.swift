@@ -40,6 +40,39 @@ struct MigrationTests {
         ])
     }
 
+    @Test("the search index writes 4,000-byte leaves, on a new file and on one migrated from v13, and still finds what it held")
+    func searchPageSizeSetting() throws {
+        let fresh = try TestDatabase()
+        _ = try fresh.open()
+        let setting = "SELECT v FROM articleSearch_config WHERE k = 'pgsz'"
+        #expect(try fresh.inspect { db in try Int.fetchOne(db, sql: setting) } == 4000)
+
+        let old = try TestDatabase()
+        let queue = try old.migrated(upTo: StoreMigrations.v13)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: setting) } == nil, "FTS5's default, 1,000, is not stored")
+        // Terms indexed with 1,000-byte leaves stay findable next to ones written after the change.
+        let words = (0..<400).map { "word\($0)" }.joined(separator: " ")
+        let insert = """
+            INSERT INTO article (status, title, text, source, originKind, location, receivedAt, format, contentHash, committedAt)
+            VALUES ('queued', ?, ?, 'inbox', 'folder', ?, 0, 'text', printf('%064d', 0), 0)
+            """
+        let index = "INSERT INTO articleSearch (rowid, title, text) SELECT id, title, text FROM article WHERE id = ?"
+        try queue.write { db in
+            try db.execute(sql: insert, arguments: ["Before", "ferry " + words, "a.txt"])
+            try db.execute(sql: index, arguments: [db.lastInsertedRowID])
+        }
+        try StoreMigrations.migrate(queue)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: setting) } == 4000)
+        try queue.write { db in
+            try db.execute(sql: insert, arguments: ["After", "ferry " + words, "b.txt"])
+            try db.execute(sql: index, arguments: [db.lastInsertedRowID])
+        }
+        let found = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT title FROM articleSearch WHERE articleSearch MATCH 'ferry' ORDER BY rowid")
+        }
+        #expect(found == ["Before", "After"])
+    }
+
     @Test("the search index merges 16 segments at a time, on a new file and on one migrated from v11")
     func searchMergeSetting() throws {
         let fresh = try TestDatabase()
