@@ -86,12 +86,40 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
     static func insert(
         _ db: Database, _ record: ArticleRecord, rawInputId: Int64?, committedAt: Double
     ) throws -> Int64 {
-        let statement = try db.cachedStatement(sql: insertSQL)
-        try statement.execute(arguments: insertArguments(record, rawInputId: rawInputId, committedAt: committedAt))
+        var statement = try DirectStatement(db, insertSQL)
+        statement.bind(record.status)
+        statement.bind(record.dropStage)
+        statement.bind(record.dropReason)
+        statement.bind(record.title)
+        statement.bind(record.text)
+        statement.bind(record.html)
+        statement.bind(record.url)
+        statement.bind(record.published)
+        statement.bind(record.publishedAt)
+        statement.bind(record.authors)
+        statement.bind(record.language)
+        statement.bind(record.keywords)
+        statement.bind(record.entities)
+        statement.bind(record.labels)
+        statement.bind(record.duplicateOf)
+        statement.bind(record.fields)
+        statement.bind(record.source)
+        statement.bind(record.originKind)
+        statement.bind(record.location)
+        statement.bind(record.ledgerKey)
+        statement.bind(record.receivedAt)
+        statement.bind(record.format)
+        statement.bind(record.trace)
+        statement.bind(record.contentHash)
+        statement.bind(rawInputId)
+        statement.bind(committedAt)
+        statement.bind(record.clusterId)
+        statement.bind(record.metadata)
+        try statement.execute()
         return db.lastInsertedRowID
     }
 
-    /// Every column but `id`, which SQLite assigns; the order of ``insertArguments(_:rawInputId:committedAt:)``.
+    /// Every column but `id`, which SQLite assigns, in the order ``insert(_:_:rawInputId:committedAt:)`` binds them.
     static let insertSQL = """
         INSERT INTO article (
             status, dropStage, dropReason, title, text, html, url, published, publishedAt, authors, language,
@@ -100,19 +128,6 @@ struct ArticleRecord: Decodable, FetchableRecord, TableRecord {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    static func insertArguments(
-        _ record: ArticleRecord, rawInputId: Int64?, committedAt: Double
-    ) -> StatementArguments {
-        // An array literal of existentials: `StatementArguments(_: some Sequence<some DatabaseValueConvertible>)`
-        // maps with a key path that, unspecialized across modules, costs a runtime conformance lookup per call.
-        [
-            record.status, record.dropStage, record.dropReason, record.title, record.text, record.html, record.url,
-            record.published, record.publishedAt, record.authors, record.language, record.keywords, record.entities,
-            record.labels, record.duplicateOf, record.fields, record.source, record.originKind, record.location,
-            record.ledgerKey, record.receivedAt, record.format, record.trace, record.contentHash, rawInputId,
-            committedAt, record.clusterId, record.metadata,
-        ]
-    }
 
     /// The article this row holds, with its id.
     func article() throws(StoreError) -> Article {

@@ -8,14 +8,21 @@ import IngestCore
 enum DedupeFingerprintRecord {
     /// Stores `fingerprint` for the article `articleId`, with its band keys.
     static func insert(_ db: Database, articleId: Int64, _ fingerprint: ArticleFingerprint, at now: Double) throws {
-        try db.cachedStatement(sql: """
+        var statement = try DirectStatement(db, """
             INSERT INTO dedupeFingerprint (
                 articleId, clusterId, textHash, canonicalURL, itemId, minhash, shingles, committedAt, bands)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                articleId, fingerprint.clusterId, fingerprint.textHash, fingerprint.canonicalURL, fingerprint.itemId,
-                packed(fingerprint.minhash), fingerprint.shingles, now, packedBands(fingerprint.bands),
-            ])
+            """)
+        statement.bind(articleId)
+        statement.bind(fingerprint.clusterId)
+        statement.bind(fingerprint.textHash)
+        statement.bind(fingerprint.canonicalURL)
+        statement.bind(fingerprint.itemId)
+        statement.bind(packed(fingerprint.minhash))
+        statement.bind(fingerprint.shingles)
+        statement.bind(now)
+        statement.bind(packedBands(fingerprint.bands))
+        try statement.execute()
     }
 
     /// The largest article id with a fingerprint, 0 when there is none (one step down the rowid B-tree).
@@ -25,16 +32,20 @@ enum DedupeFingerprintRecord {
 
     /// The original of `clusterId`, when it is committed.
     static func original(_ db: Database, clusterId: String) throws -> Int64? {
-        try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT articleId FROM dedupeFingerprint WHERE clusterId = ? LIMIT 1"),
-            arguments: [clusterId])
+        var statement = try DirectStatement(db, "SELECT articleId FROM dedupeFingerprint WHERE clusterId = ? LIMIT 1")
+        statement.bind(clusterId)
+        return try statement.int64()
     }
 
     /// Points every copy of `clusterId` committed before its original at the original.
     static func resolveCopies(_ db: Database, clusterId: String, originalId: Int64) throws {
-        try db.cachedStatement(sql: """
+        var statement = try DirectStatement(db, """
             UPDATE article SET duplicateOf = ? WHERE clusterId = ? AND duplicateOf IS NULL AND id <> ?
-            """).execute(arguments: [originalId, clusterId, originalId])
+            """)
+        statement.bind(originalId)
+        statement.bind(clusterId)
+        statement.bind(originalId)
+        try statement.execute()
     }
 
     /// Fingerprints since `since` that are among `ids` (the articles sharing a band or a text key with the

@@ -23,15 +23,13 @@ struct InputLedgerRecord: Decodable, FetchableRecord, TableRecord {
 
     /// Whether the input with this key was already ingested.
     static func isIngested(_ db: Database, ledgerKey: String) throws -> Bool {
-        let statement = try db.cachedStatement(sql: isIngestedSQL)
-        return try Bool.fetchOne(statement, arguments: isIngestedArguments(ledgerKey: ledgerKey)) ?? false
+        var statement = try DirectStatement(db, isIngestedSQL)
+        statement.bind(ledgerKey)
+        statement.bind(Outcome.ingested.rawValue)
+        return try statement.int64() == 1
     }
 
     static let isIngestedSQL = "SELECT EXISTS (SELECT 1 FROM inputLedger WHERE ledgerKey = ? AND outcome = ?)"
-
-    static func isIngestedArguments(ledgerKey: String) -> StatementArguments {
-        [ledgerKey, Outcome.ingested.rawValue]
-    }
 
     /// Records an ingested input, replacing an earlier failure of the same key.
     ///
@@ -39,10 +37,14 @@ struct InputLedgerRecord: Decodable, FetchableRecord, TableRecord {
     static func recordIngested(
         _ db: Database, ledgerKey: String?, source: String, location: String, articleCount: Int, at: Double
     ) throws {
-        let statement = try db.cachedStatement(sql: recordIngestedSQL)
-        try statement.execute(
-            arguments: recordIngestedArguments(
-                ledgerKey: ledgerKey, source: source, location: location, articleCount: articleCount, at: at))
+        var statement = try DirectStatement(db, recordIngestedSQL)
+        statement.bind(ledgerKey)
+        statement.bind(source)
+        statement.bind(location)
+        statement.bind(Outcome.ingested.rawValue)
+        statement.bind(articleCount)
+        statement.bind(at)
+        try statement.execute()
     }
 
     static let recordIngestedSQL = """
@@ -52,15 +54,6 @@ struct InputLedgerRecord: Decodable, FetchableRecord, TableRecord {
             source = excluded.source, location = excluded.location, outcome = excluded.outcome,
             articleCount = excluded.articleCount, reason = NULL, at = excluded.at
         """
-
-    static func recordIngestedArguments(
-        ledgerKey: String?, source: String, location: String, articleCount: Int, at: Double
-    ) -> StatementArguments {
-        [
-            ledgerKey, source, location,
-            Outcome.ingested.rawValue, articleCount, at,
-        ]
-    }
 
     /// Records a failed input. A key already failed gets the newer reason; a key already ingested keeps its
     /// success (the failure of a repeat does not undo what was committed).

@@ -40,8 +40,14 @@ struct QueueItemRecord: Decodable, FetchableRecord, TableRecord {
     ///
     /// A cached statement with explicit arguments: this runs for every article a commit enqueues.
     static func enqueue(_ db: Database, articleId: Int64, queue: String, now: Double) throws {
-        let statement = try db.cachedStatement(sql: enqueueSQL)
-        try statement.execute(arguments: enqueueArguments(articleId: articleId, queue: queue, now: now))
+        var statement = try DirectStatement(db, enqueueSQL)
+        statement.bind(articleId)
+        statement.bind(queue)
+        statement.bind(QueueState.ready.rawValue)
+        statement.bind(now)
+        statement.bind(now)
+        statement.bind(now)
+        try statement.execute()
     }
 
     static let enqueueSQL = """
@@ -49,10 +55,6 @@ struct QueueItemRecord: Decodable, FetchableRecord, TableRecord {
                                lastError, createdAt, updatedAt)
         VALUES (?, ?, ?, 0, ?, NULL, NULL, NULL, ?, ?)
         """
-
-    static func enqueueArguments(articleId: Int64, queue: String, now: Double) -> StatementArguments {
-        [articleId, queue, QueueState.ready.rawValue, now, now, now]
-    }
 
     /// Moves expired leases of `queue` that used their last attempt to `dead`. Returns how many.
     ///

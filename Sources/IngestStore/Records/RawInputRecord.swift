@@ -28,16 +28,17 @@ struct RawInputRecord: Decodable, FetchableRecord, TableRecord {
 
     /// Inserts `record` and returns its id.
     static func insert(_ db: Database, _ record: RawInputRecord) throws -> Int64 {
-        let statement = try db.cachedStatement(sql: insertSQL)
-        try statement.execute(arguments: insertArguments(record))
+        var statement = try DirectStatement(db, insertSQL)
+        statement.bind(record.sha256)
+        statement.bind(record.format)
+        statement.bind(record.size)
+        statement.bind(record.compression)
+        statement.bind(record.data)
+        try statement.execute()
         return db.lastInsertedRowID
     }
 
     static let insertSQL = "INSERT INTO rawInput (sha256, format, size, compression, data) VALUES (?, ?, ?, ?, ?)"
-
-    static func insertArguments(_ record: RawInputRecord) -> StatementArguments {
-        [record.sha256, record.format, record.size, record.compression, record.data]
-    }
 
     /// The row for `bytes`: compressed (LZ4) unless that does not make it smaller (tiny or already
     /// compressed inputs). `sha256` is the bytes' hash when the caller has it.
