@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 @testable import IngestStore
 import Testing
 
@@ -65,6 +66,28 @@ struct DirectStatementTests {
             }
             try insert("other")
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM t") == 2)
+        }
+    }
+
+    @Test("a value over SQLite's length limit is refused with SQLITE_TOOBIG, not stored as NULL")
+    func tooBig() throws {
+        let queue = try Self.database()
+        try queue.write { db in
+            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 1_000)
+            for big in [true, false] {
+                var statement = try DirectStatement(db, Self.insert)
+                statement.bind(big ? String(repeating: "x", count: 2_000) : "short")
+                statement.bind(Int64(1))
+                statement.bind(1.0)
+                statement.bind(big ? Data(count: 2_000) : Data([1]))
+                statement.bind("u\(big)")
+                if big {
+                    #expect(throws: DatabaseError.self) { try statement.execute() }
+                } else {
+                    try statement.execute()
+                }
+            }
+            #expect(try String.fetchAll(db, sql: "SELECT s FROM t") == ["short"])
         }
     }
 

@@ -30,64 +30,60 @@ struct DirectStatement {
     /// SQLite copies bound text and blobs (`SQLITE_TRANSIENT`): the Swift values live only for the call.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+    /// The first binding SQLite refused (a value over its length limit), thrown by the run: a refused
+    /// value would otherwise be left NULL and the row written without it.
+    private var bindingFailure: Int32 = SQLITE_OK
+
+    /// Binds the next parameter: `bind` with the value, or NULL for nil.
+    private mutating func next<T>(_ value: T?, _ bind: (OpaquePointer, Int32, T) -> Int32) {
+        let code = value.map { bind(statement, index, $0) } ?? sqlite3_bind_null(statement, index)
+        if code != SQLITE_OK && bindingFailure == SQLITE_OK { bindingFailure = code }
+        index += 1
+    }
+
     mutating func bind(_ value: String?) {
-        defer { index += 1 }
-        guard var value else {
-            sqlite3_bind_null(statement, index)
-            return
-        }
-        // Bound with its length, not up to a NUL as GRDB's binding of a String does.
-        value.withUTF8 { text in
-            guard let base = text.baseAddress, !text.isEmpty else {
-                sqlite3_bind_text(statement, index, "", 0, Self.transient)
-                return
+        // Bound with its length, not up to a NUL as GRDB's binding of a String does. 64-bit lengths: SQLite
+        // refuses an over-long text (SQLITE_TOOBIG) rather than the length wrapping.
+        next(value) { statement, index, value in
+            var value = value
+            return value.withUTF8 { text in
+                // An empty text still binds "", not NULL.
+                guard let base = text.baseAddress, !text.isEmpty else {
+                    return sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                }
+                let bytes = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+                return sqlite3_bind_text64(statement, index, bytes, UInt64(text.count), Self.transient, UInt8(SQLITE_UTF8))
             }
-            sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(text.count), Self.transient)
         }
     }
 
-    mutating func bind(_ value: Int64?) {
-        defer { index += 1 }
-        guard let value else {
-            sqlite3_bind_null(statement, index)
-            return
-        }
-        sqlite3_bind_int64(statement, index, value)
-    }
+    mutating func bind(_ value: Int64?) { next(value, sqlite3_bind_int64) }
 
     mutating func bind(_ value: Int) { bind(Int64(value)) }
 
-    mutating func bind(_ value: Double?) {
-        defer { index += 1 }
-        guard let value else {
-            sqlite3_bind_null(statement, index)
-            return
-        }
-        sqlite3_bind_double(statement, index, value)
-    }
+    mutating func bind(_ value: Double?) { next(value, sqlite3_bind_double) }
 
     mutating func bind(_ value: Data) {
-        defer { index += 1 }
         // As GRDB binds `Data`: an empty one without storage binds NULL.
-        value.withUnsafeBytes { bytes in
-            _ = sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+        next(value) { statement, index, value in
+            value.withUnsafeBytes { bytes in
+                sqlite3_bind_blob64(statement, index, bytes.baseAddress, UInt64(bytes.count), Self.transient)
+            }
         }
     }
 
     /// Runs the statement to its end (an INSERT or UPDATE): throws SQLite's error as GRDB would, so the
     /// store reports it the same way (a full disk, a busy file).
     func execute() throws {
+        guard bindingFailure == SQLITE_OK else { throw failure(bindingFailure) }
         let code = sqlite3_step(statement)
-        guard code == SQLITE_DONE || code == SQLITE_ROW else {
-            let message = String(cString: sqlite3_errmsg(connection))
-            sqlite3_reset(statement)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
-        }
-        sqlite3_reset(statement)
+        defer { sqlite3_reset(statement) }
+        guard code == SQLITE_DONE || code == SQLITE_ROW else { throw failure(code) }
     }
 
     /// Runs a query of one row and one integer column: its value, nil for no row or NULL.
     func int64() throws -> Int64? {
+        guard bindingFailure == SQLITE_OK else { throw failure(bindingFailure) }
         let code = sqlite3_step(statement)
         defer { sqlite3_reset(statement) }
         switch code {
@@ -96,7 +92,12 @@ struct DirectStatement {
         case SQLITE_DONE:
             return nil
         default:
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+            throw failure(code)
         }
+    }
+
+    /// SQLite's error as GRDB reports it; read before the statement is reset, which may change the message.
+    private func failure(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
     }
 }
