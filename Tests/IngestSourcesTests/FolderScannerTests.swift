@@ -228,4 +228,19 @@ struct FileMovesTests {
         #expect(!folder.exists("a.txt"))
         #expect(throws: SourceError.self) { try FileMoves.moveAside("a.txt", folder: folder.path, subfolder: "done") }
     }
+
+    @Test("the failed folder's report is written under the file's new name before the file moves")
+    func reportBeforeMove() throws {
+        let folder = TempFolder()
+        try FileManager.default.createDirectory(atPath: folder.path + "/failed", withIntermediateDirectories: true)
+        folder.write("failed/b.pdf", "older")
+        folder.write("b.pdf", "newer")
+        var seen: (name: String, sourceThere: Bool, targetThere: Bool)?
+        let name = try FileMoves.moveAside("b.pdf", folder: folder.path, subfolder: "failed") { chosen in
+            seen = (chosen, folder.exists("b.pdf"), folder.exists("failed/" + chosen))
+        }
+        #expect(name == "b-1.pdf")
+        #expect(seen?.name == "b-1.pdf" && seen?.sourceThere == true && seen?.targetThere == false)
+        #expect(folder.contents("failed/b-1.pdf") == "newer")
+    }
 }

@@ -11,7 +11,13 @@ enum FileMoves {
     /// overwritten. The move is `rename(2)` within one file system, so it is atomic. The check for a free
     /// name and the rename are two steps; only this source writes into its subfolders, and one name is
     /// never in flight twice, so nothing can take the name in between but an outside writer.
-    static func moveAside(_ name: String, folder: String, subfolder: String) throws(SourceError) -> String {
+    ///
+    /// `beforeMove` runs with the name chosen, before the file moves (the failed folder writes the file's
+    /// report there): a crash between the two then leaves the file in the watched folder, to be taken
+    /// again at the next start, never a moved file without its report.
+    static func moveAside(
+        _ name: String, folder: String, subfolder: String, beforeMove: (String) -> Void = { _ in }
+    ) throws(SourceError) -> String {
         let source = folder + "/" + name
         let directory = folder + "/" + subfolder
         var attempt = 0
@@ -24,6 +30,7 @@ enum FileMoves {
                 continue
             }
             guard errno == ENOENT else { throw .lastSystemError("lstat", path: target) }
+            beforeMove(candidate)
             while rename(source, target) != 0 {
                 if errno != EINTR { throw .lastSystemError("rename", path: source) }
             }

@@ -344,19 +344,25 @@ final class FolderCore: Sendable {
             "file failed",
             metadata: ["file": .string(name), "stage": .string(failure.stage), "reason": .string(failure.reason)])
         let directory = folder + "/" + configuration.failedDirectory
-        let finalName: String
+        let report = FileMoves.ErrorReport(file: name, source: configuration.name, failure: failure, time: Date())
+        var reported: String?
         do {
-            finalName = try FileMoves.moveAside(name, folder: folder, subfolder: configuration.failedDirectory)
+            // The report is written first, under the name the file will get: a kill -9 between the two
+            // steps left files in failed/ without their reason. A report left by a kill before the move is
+            // replaced when the file, still in the watched folder, fails again.
+            _ = try FileMoves.moveAside(name, folder: folder, subfolder: configuration.failedDirectory) { finalName in
+                do {
+                    try FileMoves.writeReport(report, besides: finalName, in: directory)
+                    reported = finalName
+                } catch {
+                    recordError("cannot write the error report: \(error)", file: name)
+                }
+            }
         } catch {
+            // The file did not move: no report stays for it.
+            if let reported { try? FileMoves.remove(directory + "/" + reported + ".error.json") }
             if error.errno == ENOENT { return }  // gone already: nothing left to explain
             recordError("cannot move to \(configuration.failedDirectory): \(error)", file: name)
-            return
-        }
-        let report = FileMoves.ErrorReport(file: name, source: configuration.name, failure: failure, time: Date())
-        do {
-            try FileMoves.writeReport(report, besides: finalName, in: directory)
-        } catch {
-            recordError("cannot write the error report: \(error)", file: name)
         }
     }
 }
